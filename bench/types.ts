@@ -1,0 +1,74 @@
+// The shapes bench/ is built from. A scenario measures subjects (runner ids or raw baselines)
+// and returns measurements; the harness repeats, summarises, records and prints them.
+// Owned by the bench harness; scenarios and baselines written elsewhere implement these.
+
+import type { Json } from '../src/contract.ts';
+
+export type Profile = 'quick' | 'full';
+
+/** Lazily started services: a scenario asks only for what its subjects need. */
+export interface BenchServices {
+  redisUrl(): Promise<string>;
+  databaseUrl(): Promise<string>;
+}
+
+export interface BenchContext {
+  readonly profile: Profile;
+  /** Runner ids and baseline ids chosen for this run. */
+  readonly subjects: readonly string[];
+  readonly services: BenchServices;
+  /** One short line of progress for the live display. */
+  progress(message: string): void;
+  /** Fires on Ctrl-C: stop early, return what finished. */
+  readonly signal: AbortSignal;
+}
+
+/** One figure from one scenario for one subject, with every repeat kept. */
+export interface Measurement {
+  readonly scenario: string;
+  readonly subject: string;
+  /** e.g. `noop c=50`, `rate=500/s`. */
+  readonly case: string;
+  /** e.g. `jobs/s`, `p99 submit→done`. */
+  readonly metric: string;
+  readonly unit: string;
+  /** Which way is better, so compare knows a regression from an improvement. */
+  readonly better: 'higher' | 'lower';
+  /** One value per repeat. */
+  readonly samples: readonly number[];
+  /** Anything the reader needs to interpret the figure. */
+  readonly notes?: Json;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly summary: string;
+  run(context: BenchContext): Promise<Measurement[]>;
+}
+
+/** A raw baseline: the library used directly, no kit code, measured beside the runners. */
+export interface ThroughputBaseline {
+  readonly id: string;
+  /** Drains `jobs` jobs at `concurrency` and returns the elapsed milliseconds. */
+  drain(args: {
+    readonly job: 'noop' | 'sleep' | 'cpu';
+    readonly data: Json;
+    readonly jobs: number;
+    readonly concurrency: number;
+    readonly services: BenchServices;
+  }): Promise<number>;
+}
+
+/** A tinybench case. `batch` operations per call, so sub-microsecond work is timed fairly. */
+export interface MicroCase {
+  readonly name: string;
+  /** Name of the raw case this one is compared with, when it has one. */
+  readonly baselineOf?: string;
+  readonly batch: number;
+  fn(): unknown;
+}
+
+export interface MicroSuite {
+  readonly name: string;
+  setup(): Promise<{ readonly cases: readonly MicroCase[]; teardown(): Promise<void> }>;
+}

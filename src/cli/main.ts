@@ -1,0 +1,42 @@
+// need-a-queue's command line. Wires the commands together and turns errors into exit
+// codes: 2 for bad input (unknown flag, runner, job, option), 1 for anything else, with the
+// error's `fix` line so nobody has to guess what to do next. Imported by nothing.
+
+import { Command, CommanderError } from 'commander';
+import { NeedAQueueError } from '../errors.ts';
+import { registerJobs } from './commands/jobs.ts';
+import { registerRunners } from './commands/runners.ts';
+
+/** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
+const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT']);
+
+export function buildProgram(): Command {
+  const program = new Command('need-a-queue')
+    .description('Do we need background jobs in Node? Runs the same jobs on in-process runners and on BullMQ (Redis, PostgreSQL) and measures them.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerRunners(program);
+  registerJobs(program);
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; everything else is a usage mistake.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof NeedAQueueError) {
+      process.stderr.write(`need-a-queue: ${error.message}\n`);
+      return badInput.has(error.code) ? 2 : 1;
+    }
+    process.stderr.write(`need-a-queue: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

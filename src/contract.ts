@@ -1,0 +1,138 @@
+// The contract every runner implements. Types only: this file imports nothing of ours,
+// so a reader can learn the whole interface here, and every runner can be checked against it.
+//
+// Deliberately left out: queue introspection (counts, lists), flows, schedulers, and
+// anything only one family of runners could honour. Options a runner cannot honour are
+// refused with UnsupportedOptionError (src/errors.ts), never silently ignored.
+
+/** JSON in, JSON out: a job can run in another thread, process or machine by name. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The runners the kit ships. Raw baselines (`bullmq-raw-*`) live in bench/, not here. */
+export type RunnerId =
+  | 'fire-and-forget'
+  | 'task'
+  | 'genserver'
+  | 'stage'
+  | 'worker-pool'
+  | 'bullmq-redis'
+  | 'bullmq-postgres';
+
+export interface Backoff {
+  readonly type: 'fixed' | 'exponential';
+  /** Base delay in milliseconds. */
+  readonly delayMs: number;
+}
+
+/** Per-job options. Each runner lists the ones it honours in `traits.options`. */
+export interface SubmitOptions {
+  /** Idempotency key: submitting the same id twice runs the job once. */
+  readonly id?: string;
+  /** Total attempts including the first (1 = no retry). */
+  readonly attempts?: number;
+  readonly backoff?: Backoff;
+  readonly delayMs?: number;
+  /** The job sees an AbortSignal that fires after this long, then the attempt fails. */
+  readonly timeoutMs?: number;
+  /** Lower runs first, as in BullMQ (1 is the highest priority). */
+  readonly priority?: number;
+}
+
+export type SubmitOptionName = keyof SubmitOptions;
+
+export interface Ticket {
+  /** The job id: the idempotency id when given, else one the runner made. */
+  readonly id: string;
+  readonly job: string;
+  /**
+   * Settles with the job's value, or rejects with JobFailedError whose `cause` is the job's
+   * own error. A runner without results (`traits.result === false`) rejects at once with
+   * ResultUnavailableError.
+   */
+  result(options?: { readonly timeoutMs?: number }): Promise<Json>;
+}
+
+export type Delivery = 'at-most-once' | 'at-least-once';
+export type Isolation = 'none' | 'thread' | 'process';
+export type Scope = 'process' | 'machine' | 'cluster';
+
+/** What a runner guarantees. Every trait is proved by the conformance suite. */
+export interface RunnerTraits {
+  /** An accepted job survives the runner (and its process) going away. */
+  readonly durable: boolean;
+  readonly delivery: Delivery;
+  /** `ticket.result()` returns the job's value. */
+  readonly result: boolean;
+  /** Failed attempts are retried when `attempts > 1`. */
+  readonly retries: boolean;
+  /** What a crashing job takes down with it: `none` means the caller's process. */
+  readonly isolation: Isolation;
+  /** How far the work can spread: one process, one machine's processes, many machines. */
+  readonly scope: Scope;
+  /** The submit options this runner honours; any other is an UnsupportedOptionError. */
+  readonly options: readonly SubmitOptionName[];
+}
+
+/** Options every runner understands; a runner refuses ones it cannot honour. */
+export interface RunnerOptions {
+  /** Jobs run at once. */
+  readonly concurrency?: number;
+  /** Queue (or mailbox) name, so runs do not see each other's jobs. */
+  readonly queue?: string;
+  /** Where durable runners keep jobs. */
+  readonly redisUrl?: string;
+  readonly databaseUrl?: string;
+  /** Accept no more than this many jobs waiting; past it submit rejects with QueueFullError. */
+  readonly maxQueue?: number;
+  /** Runner-specific tuning (lock durations, pool sizes); each runner validates its own. */
+  readonly tuning?: Readonly<Record<string, Json>>;
+  /** Called with errors that have no caller to go to (fire-and-forget failures). */
+  readonly onError?: (error: Error, event: LifecycleEvent) => void;
+}
+
+export type LifecycleType = 'accepted' | 'started' | 'completed' | 'failed' | 'retrying';
+
+/**
+ * One shape for every runner. `at` is wall-clock milliseconds with sub-millisecond
+ * precision (performance.timeOrigin + performance.now()), comparable across processes.
+ */
+export interface LifecycleEvent {
+  readonly type: LifecycleType;
+  readonly jobId: string;
+  readonly job: string;
+  readonly at: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** On `failed` and `retrying`: the job's error message. */
+  readonly error?: string;
+}
+
+export type LifecycleListener = (event: LifecycleEvent) => void;
+
+export interface StopOptions {
+  /** Let accepted jobs finish (true) or abandon what has not finished (false). */
+  readonly drain?: boolean;
+  /** Give up draining after this long; what is still running counts as abandoned. */
+  readonly timeoutMs?: number;
+}
+
+export interface StopReport {
+  /** Jobs that finished (completed or failed) during the stop. */
+  readonly finished: number;
+  /** Jobs that were accepted and are now gone without finishing. */
+  readonly abandoned: number;
+  /** Jobs left in durable storage for a later runner. */
+  readonly stored: number;
+}
+
+export interface Runner {
+  readonly id: RunnerId;
+  readonly traits: RunnerTraits;
+  /** Resolves once the runner has accepted the job: in memory, or persisted when durable. */
+  submit(job: string, data: Json, options?: SubmitOptions): Promise<Ticket>;
+  /** Subscribe to lifecycle events; returns the unsubscribe function. */
+  onEvent(listener: LifecycleListener): () => void;
+  stop(options?: StopOptions): Promise<StopReport>;
+}
+
+export type RunnerFactory = (options: RunnerOptions) => Promise<Runner>;

@@ -1,0 +1,129 @@
+// Every error the kit throws on purpose. Each has a stable `code` for programs and a
+// `fix` sentence for people: a user who hits one should know what to do next.
+// Imports nothing of ours, so any layer may throw these.
+
+export class NeedAQueueError extends Error {
+  override name = 'NeedAQueueError';
+  readonly code: string;
+  /** What the user can do about it. */
+  readonly fix: string;
+
+  constructor(code: string, message: string, fix: string, options?: { cause?: unknown }) {
+    super(`${message}\n  fix: ${fix}`, options);
+    this.code = code;
+    this.fix = fix;
+  }
+}
+
+/** Describes a received value for error messages: ``-1 (number)``, ``"x" (string)``. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
+  return `\`${shown}\` (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;
+}
+
+export class UnknownJobError extends NeedAQueueError {
+  override name = 'UnknownJobError';
+  constructor(job: unknown, known: readonly string[]) {
+    super('UNKNOWN_JOB', `Unknown job ${describeValue(job)}`, `use one of: ${known.join(', ')}`);
+  }
+}
+
+export class InvalidJobDataError extends NeedAQueueError {
+  override name = 'InvalidJobDataError';
+  constructor(job: string, problem: string, expected: string) {
+    super('INVALID_JOB_DATA', `Bad data for job \`${job}\`: ${problem}`, `pass ${expected}`);
+  }
+}
+
+export class UnknownRunnerError extends NeedAQueueError {
+  override name = 'UnknownRunnerError';
+  constructor(runner: unknown, known: readonly string[]) {
+    super('UNKNOWN_RUNNER', `Unknown runner ${describeValue(runner)}`, `use one of: ${known.join(', ')}`);
+  }
+}
+
+export class UnsupportedOptionError extends NeedAQueueError {
+  override name = 'UnsupportedOptionError';
+  constructor(runner: string, option: string, supported: readonly string[]) {
+    super(
+      'UNSUPPORTED_OPTION',
+      `Runner \`${runner}\` cannot honour option \`${option}\``,
+      supported.length > 0
+        ? `drop it, or use a runner that supports it; \`${runner}\` supports: ${supported.join(', ')}`
+        : `drop it, or use a runner that supports it; \`${runner}\` takes no such options`,
+    );
+  }
+}
+
+export class InvalidOptionError extends NeedAQueueError {
+  override name = 'InvalidOptionError';
+  constructor(option: string, expected: string, received: unknown) {
+    super('INVALID_OPTION', `Expected \`${option}\` to be ${expected}, got ${describeValue(received)}`, `pass \`${option}\` as ${expected}`);
+  }
+}
+
+/** A job failed; `cause` is the job's own error. */
+export class JobFailedError extends NeedAQueueError {
+  override name = 'JobFailedError';
+  readonly jobId: string;
+  readonly attempts: number;
+  constructor(job: string, jobId: string, attempts: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('JOB_FAILED', `Job \`${job}\` (${jobId}) failed after ${attempts} attempt(s): ${reason}`, 'see `cause` for the job\'s own error', { cause });
+    this.jobId = jobId;
+    this.attempts = attempts;
+  }
+}
+
+export class ResultUnavailableError extends NeedAQueueError {
+  override name = 'ResultUnavailableError';
+  constructor(runner: string) {
+    super('RESULT_UNAVAILABLE', `Runner \`${runner}\` does not return job results`, 'use a runner whose traits.result is true (task, genserver, worker-pool, bullmq-*)');
+  }
+}
+
+export class RunnerStoppedError extends NeedAQueueError {
+  override name = 'RunnerStoppedError';
+  constructor(runner: string) {
+    super('RUNNER_STOPPED', `Runner \`${runner}\` is stopped and accepts no jobs`, 'create a new runner');
+  }
+}
+
+export class TimeoutError extends NeedAQueueError {
+  override name = 'TimeoutError';
+  readonly timeoutMs: number;
+  constructor(what: string, timeoutMs: number, fix = 'raise the timeout, or find out why it is slow') {
+    super('TIMEOUT', `${what} did not finish within ${timeoutMs} ms`, fix);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class QueueFullError extends NeedAQueueError {
+  override name = 'QueueFullError';
+  constructor(what: string, capacity: number) {
+    super('QUEUE_FULL', `${what} is full (${capacity} waiting)`, 'slow the producer down, retry later, or raise maxQueue');
+  }
+}
+
+export class ServiceUnavailableError extends NeedAQueueError {
+  override name = 'ServiceUnavailableError';
+  readonly service: 'redis' | 'postgres';
+  constructor(service: 'redis' | 'postgres', message: string, fix: string, options?: { cause?: unknown }) {
+    super('SERVICE_UNAVAILABLE', message, fix, options);
+    this.service = service;
+  }
+}
+
+export class ResultsFileError extends NeedAQueueError {
+  override name = 'ResultsFileError';
+  constructor(path: string, problem: string, fix = 'run `need-a-queue bench` again to write a fresh file') {
+    super('RESULTS_FILE', `Results file ${path}: ${problem}`, fix);
+  }
+}

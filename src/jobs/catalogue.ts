@@ -1,0 +1,148 @@
+// The job catalogue: every job the kit runs, by name, JSON in and JSON out.
+// A worker in another thread, process or machine runs the same job by looking its name up
+// here, so nothing but a name and JSON data ever crosses a boundary.
+//
+// How it works: each entry has `validate` (run at submit time, so bad data is the caller's
+// typed error, not a failure deep inside a worker) and `run` (the job itself, given the
+// attempt number and an AbortSignal it must respect where it can).
+
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Json } from '../contract.ts';
+import { InvalidJobDataError, UnknownJobError } from '../errors.ts';
+
+export interface JobContext {
+  /** 1 on the first attempt; BullMQ runners pass attemptsMade + 1. */
+  readonly attempt: number;
+  /** Fires when the job's timeout passes or its runner abandons it. */
+  readonly signal: AbortSignal;
+}
+
+interface JobDefinition {
+  /** One line for `--help` and the lessons. */
+  readonly summary: string;
+  /** Throws InvalidJobDataError; returns nothing on good data. */
+  validate(data: Json): void;
+  run(data: Json, context: JobContext): Promise<Json>;
+}
+
+function field(job: string, data: Json, key: string, expected: string): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InvalidJobDataError(job, `expected an object, got ${JSON.stringify(data)}`, expected);
+  }
+  return data[key];
+}
+
+function nonNegativeInteger(job: string, data: Json, key: string, max: number): number {
+  const expected = `{ "${key}": an integer from 0 to ${max} }`;
+  const value = field(job, data, key, expected);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new InvalidJobDataError(job, `\`${key}\` is ${JSON.stringify(value) ?? 'missing'}`, expected);
+  }
+  return value;
+}
+
+function noData(job: string, data: Json): void {
+  const empty = data === null || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
+  if (!empty) throw new InvalidJobDataError(job, `takes no data, got ${JSON.stringify(data)}`, 'null or {}');
+}
+
+/** Busy-waits on the calling thread: what a CPU-bound job does to an event loop. */
+function spin(ms: number): number {
+  const end = performance.now() + ms;
+  let rounds = 0;
+  while (performance.now() < end) rounds++;
+  return rounds;
+}
+
+/** The registry's "long computation": deterministic, so a test can check the value. */
+export function lookupValue(key: string): string {
+  let digest = key;
+  for (let i = 0; i < 1000; i++) digest = createHash('sha256').update(digest).digest('hex');
+  return digest;
+}
+
+function neverSettles(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    // Only the signal can end it: that is the point of `hang`.
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+export const catalogue = {
+  noop: {
+    summary: 'does nothing: measures the runner, not the job',
+    validate: (data) => noData('noop', data),
+    run: () => Promise.resolve(null),
+  },
+  sleep: {
+    summary: 'waits {ms} without using the CPU (I/O-bound work)',
+    validate: (data) => void nonNegativeInteger('sleep', data, 'ms', 3_600_000),
+    run: async (data, { signal }) => {
+      const ms = nonNegativeInteger('sleep', data, 'ms', 3_600_000);
+      await sleep(ms, undefined, { signal });
+      return { slept: ms };
+    },
+  },
+  cpu: {
+    summary: 'keeps the calling thread busy for {ms} (CPU-bound work)',
+    validate: (data) => void nonNegativeInteger('cpu', data, 'ms', 600_000),
+    run: (data) => Promise.resolve({ rounds: spin(nonNegativeInteger('cpu', data, 'ms', 600_000)) }),
+  },
+  fail: {
+    summary: 'throws on its first {times} attempts, then succeeds',
+    validate: (data) => void nonNegativeInteger('fail', data, 'times', 1000),
+    run: (data, { attempt }) => {
+      const times = nonNegativeInteger('fail', data, 'times', 1000);
+      if (attempt <= times) return Promise.reject(new Error(`planned failure ${attempt} of ${times}`));
+      return Promise.resolve({ attempt });
+    },
+  },
+  crash: {
+    summary: 'throws outside its own promise: an uncaught exception',
+    validate: (data) => noData('crash', data),
+    run: (_data, { signal }) => {
+      // Thrown from a timer, so no promise can catch it: only isolation helps.
+      setImmediate(() => {
+        throw new Error('crash: uncaught exception thrown by the `crash` job');
+      });
+      return neverSettles(signal);
+    },
+  },
+  hang: {
+    summary: 'never settles unless its AbortSignal fires',
+    validate: (data) => noData('hang', data),
+    run: (_data, { signal }) => neverSettles(signal),
+  },
+  lookup: {
+    summary: "computes {key}'s value (1,000 rounds of SHA-256): the registry's long computation",
+    validate: (data) => {
+      const key = field('lookup', data, 'key', '{ "key": a non-empty string }');
+      if (typeof key !== 'string' || key.length === 0) {
+        throw new InvalidJobDataError('lookup', `\`key\` is ${JSON.stringify(key) ?? 'missing'}`, '{ "key": a non-empty string }');
+      }
+    },
+    run: (data) => Promise.resolve(lookupValue(String(field('lookup', data, 'key', '{ "key": string }')))),
+  },
+} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof catalogue;
+export const jobNames = Object.keys(catalogue) as JobName[];
+
+export function isJobName(name: unknown): name is JobName {
+  return typeof name === 'string' && Object.hasOwn(catalogue, name);
+}
+
+/** Throws UnknownJobError or InvalidJobDataError: call it at submit time. */
+export function validateJob(job: unknown, data: Json): JobName {
+  if (!isJobName(job)) throw new UnknownJobError(job, jobNames);
+  catalogue[job].validate(data);
+  return job;
+}
+
+/** Runs a catalogue job on the calling thread. */
+export function runJob(job: string, data: Json, context: JobContext): Promise<Json> {
+  if (!isJobName(job)) return Promise.reject(new UnknownJobError(job, jobNames));
+  return catalogue[job].run(data, context);
+}

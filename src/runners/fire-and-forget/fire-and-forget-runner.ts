@@ -1,0 +1,111 @@
+// fire-and-forget: start the job and do not wait for it. Node's `void doWork()`, Elixir's
+// `spawn` / `Task.start`.
+//
+// How it works: submit validates, then starts the job on the next turn of the event loop
+// (setImmediate), so the caller's own turn finishes first, as a request handler would. The
+// job's promise is never handed to anyone: its failure goes to `options.onError` (or to a
+// line on stderr), never to an unhandled rejection, which would end the process (Node ≥ 15).
+// In-flight jobs are tracked only so that stop() can drain them; nothing is kept anywhere
+// else, so a process that dies takes every job with it.
+
+import type { Json, LifecycleEvent, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
+import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, toError } from '../support.ts';
+
+const traits: RunnerTraits = {
+  durable: false,
+  delivery: 'at-most-once',
+  result: false,
+  retries: false,
+  isolation: 'none',
+  scope: 'process',
+  options: [],
+};
+
+function reportToStderr(error: Error, event: LifecycleEvent): void {
+  process.stderr.write(`[fire-and-forget] job ${event.job} (${event.jobId}) failed: ${error.message}\n`);
+}
+
+export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runner> {
+  checkRunnerOptions('fire-and-forget', options, []);
+  const onError = options.onError ?? reportToStderr;
+  const events = new EventHub();
+  // Each in-flight job's abort controller: stop() aborts what it abandons.
+  const inFlight = new Map<string, AbortController>();
+  // Settles when the last in-flight job settles; re-armed as jobs come and go.
+  let idle: { promise: Promise<void>; resolve: () => void } | undefined;
+  let finished = 0;
+  let stopped = false;
+
+  function settle(id: string): void {
+    inFlight.delete(id);
+    finished++;
+    if (inFlight.size === 0 && idle !== undefined) {
+      idle.resolve();
+      idle = undefined;
+    }
+  }
+
+  function start(id: string, job: string, data: Json, controller: AbortController): void {
+    if (controller.signal.aborted) return; // abandoned by stop() before it began
+    events.emit('started', id, job, 1);
+    runJob(job, data, { attempt: 1, signal: controller.signal }).then(
+      () => {
+        events.emit('completed', id, job, 1);
+        settle(id);
+      },
+      (reason: unknown) => {
+        const error = toError(reason);
+        events.emit('failed', id, job, 1, error);
+        settle(id);
+        try {
+          onError(error, { type: 'failed', jobId: id, job, at: performance.timeOrigin + performance.now(), attempt: 1, error: error.message });
+        } catch {
+          // A throwing handler must not become the unhandled rejection this runner exists to avoid.
+        }
+      },
+    );
+  }
+
+  const runner: Runner = {
+    id: 'fire-and-forget',
+    traits,
+    submit(job: string, data: Json, submitOptions?: SubmitOptions): Promise<Ticket> {
+      try {
+        if (stopped) throw new RunnerStoppedError('fire-and-forget');
+        checkSubmitOptions('fire-and-forget', traits, submitOptions);
+        validateJob(job, data);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      const id = newJobId();
+      const controller = new AbortController();
+      inFlight.set(id, controller);
+      events.emit('accepted', id, job, 1);
+      setImmediate(start, id, job, data, controller);
+      return Promise.resolve({ id, job, result: () => Promise.reject(new ResultUnavailableError('fire-and-forget')) });
+    },
+    onEvent: (listener) => events.on(listener),
+    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+      stopped = true;
+      const finishedBefore = finished;
+      if (stopOptions.drain !== false && inFlight.size > 0) {
+        if (idle === undefined) {
+          let resolve!: () => void;
+          const promise = new Promise<void>((done) => (resolve = done));
+          idle = { promise, resolve };
+        }
+        const timeoutMs = stopOptions.timeoutMs ?? 30_000;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([idle.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
+      }
+      const abandoned = inFlight.size;
+      for (const controller of inFlight.values()) controller.abort(new RunnerStoppedError('fire-and-forget'));
+      inFlight.clear();
+      return { finished: finished - finishedBefore, abandoned, stored: 0 };
+    },
+  };
+  return Promise.resolve(runner);
+}

@@ -1,0 +1,82 @@
+// Small pieces every runner needs, kept in one place so that each runner file holds only
+// what makes it different: option checks, event fan-out, ids and timestamps.
+
+import { randomUUID } from 'node:crypto';
+import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
+import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts';
+
+/** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export function newJobId(): string {
+  return randomUUID();
+}
+
+/** Refuses options the runner did not declare, and checks the values of the rest. */
+export function checkSubmitOptions(runner: RunnerId, traits: RunnerTraits, options: SubmitOptions | undefined): void {
+  if (options === undefined) return;
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!(traits.options as readonly string[]).includes(name)) throw new UnsupportedOptionError(runner, name, traits.options);
+  }
+  const { id, attempts, delayMs, timeoutMs, priority, backoff } = options;
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0)) throw new InvalidOptionError('id', 'a non-empty string', id);
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) throw new InvalidOptionError('attempts', 'an integer >= 1', attempts);
+  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) throw new InvalidOptionError('delayMs', 'a finite number >= 0', delayMs);
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InvalidOptionError('timeoutMs', 'a finite number > 0', timeoutMs);
+  if (priority !== undefined && !(Number.isInteger(priority) && priority >= 1 && priority <= 2_097_152)) {
+    throw new InvalidOptionError('priority', 'an integer from 1 (highest) to 2097152', priority);
+  }
+  if (backoff !== undefined) {
+    const ok = typeof backoff === 'object' && (backoff.type === 'fixed' || backoff.type === 'exponential') && Number.isFinite(backoff.delayMs) && backoff.delayMs >= 0;
+    if (!ok) throw new InvalidOptionError('backoff', '{ type: "fixed" | "exponential", delayMs: number >= 0 }', backoff);
+  }
+}
+
+/** Checks a positive integer runner option such as `concurrency`. */
+export function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, 'an integer >= 1', value);
+  return value;
+}
+
+/** Fans lifecycle events out to listeners; a throwing listener never breaks the runner. */
+export class EventHub {
+  readonly #listeners = new Set<LifecycleListener>();
+
+  on(listener: LifecycleListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(type: LifecycleType, jobId: string, job: string, attempt: number, error?: unknown): void {
+    // Skip building the event when nobody listens: keeps the hot path cheap in benchmarks.
+    if (this.#listeners.size === 0) return;
+    const event: LifecycleEvent =
+      error === undefined
+        ? { type, jobId, job, at: now(), attempt }
+        : { type, jobId, job, at: now(), attempt, error: error instanceof Error ? error.message : String(error) };
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug is the listener's: the job's outcome must not change because of it.
+      }
+    }
+  }
+}
+
+/** Turns anything thrown into an Error, so `cause` is always inspectable. */
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value as Json));
+}
+
+/** Refuses runner options this runner cannot honour (onError is always allowed). */
+export function checkRunnerOptions(runner: RunnerId, options: object, supported: readonly string[]): void {
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined || name === 'onError') continue;
+    if (!supported.includes(name)) throw new UnsupportedOptionError(runner, name, supported);
+  }
+}
