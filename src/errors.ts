@@ -20,9 +20,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   let shown: string;
   try {
-    shown = JSON.stringify(value) ?? String(value);
+    shown = JSON.stringify(value) ?? typeof value;
   } catch {
-    shown = String(value);
+    shown = Object.prototype.toString.call(value);
   }
   if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
   return `\`${shown}\` (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;

@@ -62,11 +62,16 @@ export function lookupValue(key: string): string {
   return digest;
 }
 
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
+}
+
 function neverSettles(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
+    if (signal.aborted) reject(abortReason(signal));
     // Only the signal can end it: that is the point of `hang`.
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
   });
 }
 

@@ -2,7 +2,7 @@
 // what makes it different: option checks, event fan-out, ids and timestamps.
 
 import { randomUUID } from 'node:crypto';
-import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
+import type { LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
 import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
@@ -19,7 +19,7 @@ export function checkSubmitOptions(runner: RunnerId, traits: RunnerTraits, optio
   if (options === undefined) return;
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (!(traits.options as readonly string[]).includes(name)) throw new UnsupportedOptionError(runner, name, traits.options);
+    if (!traits.options.includes(name as keyof SubmitOptions)) throw new UnsupportedOptionError(runner, name, traits.options);
   }
   const { id, attempts, delayMs, timeoutMs, priority, backoff } = options;
   if (id !== undefined && (typeof id !== 'string' || id.length === 0)) throw new InvalidOptionError('id', 'a non-empty string', id);
@@ -57,7 +57,7 @@ export class EventHub {
     const event: LifecycleEvent =
       error === undefined
         ? { type, jobId, job, at: now(), attempt }
-        : { type, jobId, job, at: now(), attempt, error: error instanceof Error ? error.message : String(error) };
+        : { type, jobId, job, at: now(), attempt, error: toError(error).message };
     for (const listener of this.#listeners) {
       try {
         listener(event);
@@ -70,7 +70,13 @@ export class EventHub {
 
 /** Turns anything thrown into an Error, so `cause` is always inspectable. */
 export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value as Json));
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') return new Error(value);
+  try {
+    return new Error(JSON.stringify(value) ?? typeof value);
+  } catch {
+    return new Error(Object.prototype.toString.call(value));
+  }
 }
 
 /** Refuses runner options this runner cannot honour (onError is always allowed). */

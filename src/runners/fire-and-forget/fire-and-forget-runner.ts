@@ -77,7 +77,7 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
         checkSubmitOptions('fire-and-forget', traits, submitOptions);
         validateJob(job, data);
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(toError(error));
       }
       const id = newJobId();
       const controller = new AbortController();
