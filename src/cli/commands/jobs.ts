@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { catalogue, jobNames } from '../../jobs/catalogue.ts';
-import { formatTable } from './runners.ts';
+import { formatTable } from '../format-table.ts';
 
 export function registerJobs(program: Command): void {
   program

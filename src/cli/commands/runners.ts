@@ -1,40 +1,53 @@
 // `need-a-queue runners`: every runner with the traits it declares (and the conformance
-// suite proves), so a reader can see the trade-offs in one table.
+// suite proves), so a reader can see the trade-offs in one table. Traits are read off real
+// runner instances, so the BullMQ rows start the services they need, as a benchmark would.
 
 import type { Command } from 'commander';
+import type { RunnerId, RunnerOptions, RunnerTraits } from '../../contract.ts';
+import { NeedAQueueError } from '../../errors.ts';
 import { createRunner, runnerIds, servicesFor } from '../../runners/registry.ts';
+import { createServiceHub, type ServiceHub } from '../../services/index.ts';
+import { formatTable } from '../format-table.ts';
 
 export function registerRunners(program: Command): void {
   program
     .command('runners')
-    .description('list the runners and the guarantees each declares')
+    .description('list the runners and the guarantees each declares (starts the services BullMQ runners need)')
     .action(async () => {
-      const rows: string[][] = [['runner', 'durable', 'delivery', 'result', 'retries', 'isolation', 'scope', 'options', 'needs']];
-      for (const id of runnerIds) {
-        // Traits are static, but only a runner instance has them; in-process ones are cheap.
-        const needs = servicesFor(id);
-        const traits = needs.length === 0 ? (await withRunner(id)) : undefined;
-        rows.push(
-          traits === undefined
-            ? [id, '(see lessons)', '', '', '', '', '', '', needs.join(', ')]
-            : [id, String(traits.durable), traits.delivery, String(traits.result), String(traits.retries), traits.isolation, traits.scope, traits.options.join(' ') || '-', '-'],
-        );
+      const hub = createServiceHub();
+      try {
+        const rows: string[][] = [['runner', 'durable', 'delivery', 'result', 'retries', 'isolation', 'scope', 'submit options']];
+        for (const id of runnerIds) {
+          const traits = await traitsOf(id, hub);
+          rows.push(
+            'unavailable' in traits
+              ? [id, `not available: ${traits.unavailable}`]
+              : [id, String(traits.durable), traits.delivery, String(traits.result), String(traits.retries), traits.isolation, traits.scope, traits.options.join(' ') || '-'],
+          );
+        }
+        process.stdout.write(formatTable(rows));
+      } finally {
+        await hub.stop();
       }
-      process.stdout.write(formatTable(rows));
     });
 }
 
-async function withRunner(id: (typeof runnerIds)[number]) {
-  const runner = await createRunner(id);
-  await runner.stop({ drain: false });
-  return runner.traits;
+/** Connection options for a runner from the hub: only the services it needs are started. */
+export async function serviceOptions(id: RunnerId, hub: ServiceHub): Promise<RunnerOptions> {
+  const needs = servicesFor(id);
+  return {
+    ...(needs.includes('redis') ? { redisUrl: (await hub.redis()).url } : {}),
+    ...(needs.includes('postgres') ? { databaseUrl: (await hub.postgres()).url } : {}),
+  };
 }
 
-/** Left-aligned columns with a rule under the header. */
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const line = (row: readonly string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  const [header, ...body] = rows;
-  if (header === undefined) return '';
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+async function traitsOf(id: RunnerId, hub: ServiceHub): Promise<RunnerTraits | { unavailable: string }> {
+  try {
+    const runner = await createRunner(id, await serviceOptions(id, hub));
+    await runner.stop({ drain: false });
+    return runner.traits;
+  } catch (error) {
+    if (error instanceof NeedAQueueError) return { unavailable: error.message.replace(/\n\s*/g, ' ') };
+    throw error;
+  }
 }
