@@ -127,3 +127,69 @@ export class ResultsFileError extends NeedAQueueError {
     super('RESULTS_FILE', `Results file ${path}: ${problem}`, fix);
   }
 }
+
+/** A GenServer `call` got no reply in time; the late reply, if any, is dropped. */
+export class CallTimeoutError extends TimeoutError {
+  override name = 'CallTimeoutError';
+  constructor(server: string, timeoutMs: number) {
+    super(`call to server \`${server}\``, timeoutMs, 'raise the call timeout, or keep the server from blocking; the server may still act on the request');
+  }
+}
+
+/** A server stopped (a callback threw, or its thread died) while the caller waited or before it asked. */
+export class ServerCrashedError extends NeedAQueueError {
+  override name = 'ServerCrashedError';
+  constructor(server: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('SERVER_CRASHED', `Server \`${server}\` crashed: ${reason}`, 'see `cause`; put the server under a supervisor to get a fresh one', { cause });
+  }
+}
+
+/** No live server under that name or handle (stopped, or never registered). */
+export class NoProcError extends NeedAQueueError {
+  override name = 'NoProcError';
+  constructor(server: string) {
+    super('NO_PROC', `No live server \`${server}\``, 'start it first, or look it up again after its supervisor restarts it');
+  }
+}
+
+/** A bounded mailbox is full: the message was not queued. */
+export class MailboxFullError extends NeedAQueueError {
+  override name = 'MailboxFullError';
+  constructor(server: string, capacity: number) {
+    super('MAILBOX_FULL', `Mailbox of server \`${server}\` is full (${capacity} messages)`, 'slow the sender down, retry later, or raise the mailbox capacity');
+  }
+}
+
+/** A task was cancelled through its AbortSignal before it settled. */
+export class TaskCancelledError extends NeedAQueueError {
+  override name = 'TaskCancelledError';
+  constructor(what: string, cause?: unknown) {
+    super('TASK_CANCELLED', `${what} was cancelled`, 'nothing to fix if you cancelled it; otherwise find who aborted the signal', { cause });
+  }
+}
+
+/** A task's own function failed; `cause` is its error. */
+export class TaskFailedError extends NeedAQueueError {
+  override name = 'TaskFailedError';
+  constructor(what: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('TASK_FAILED', `${what} failed: ${reason}`, 'see `cause` for the task\'s own error', { cause });
+  }
+}
+
+/** A registry name is already held by a live server. */
+export class NameTakenError extends NeedAQueueError {
+  override name = 'NameTakenError';
+  constructor(name: string) {
+    super('NAME_TAKEN', `The name \`${name}\` is already registered to a live server`, 'pick another name, or stop the server that holds it');
+  }
+}
+
+/** A bench or compare argument names nothing that exists (scenario, profile, threshold). */
+export class BenchArgumentError extends NeedAQueueError {
+  override name = 'BenchArgumentError';
+  constructor(what: string, received: string, known: readonly string[]) {
+    super('BAD_ARGUMENT', `Unknown ${what} ${describeValue(received)}`, `use one of: ${known.join(', ')}`);
+  }
+}

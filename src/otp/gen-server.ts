@@ -1,0 +1,334 @@
+// GenServer: private state and one mailbox handled strictly in order, Elixir's GenServer in Node.
+//
+// How it works: `call`, `cast` and `send` (info) put an envelope on a ring-buffer mailbox
+// (O(1), no Array.shift) and, if the server is idle, schedule one drain as a microtask, so
+// no timer stands between a message and its handling. The drain hands messages to the
+// callbacks one at a time; a callback that returns a promise is awaited before the next
+// message, so order holds for async work too. After `batch` messages in a row the drain
+// continues on setImmediate, so a busy server cannot starve the event loop. A `call` to an idle
+// server with an empty mailbox is handled at once, in the caller's turn: nothing is ahead of it,
+// and the caller waits for the reply anyway. (A cast is always deferred: its sender goes on first.)
+// Call timeouts use one timer per server, not one per call: it sweeps pending calls when the
+// earliest deadline passes. It is always unref'd (toggling ref per call cost more than the rest
+// of a call), so, as with any promise in Node, a caller waiting on a server that waits on nothing
+// alive does not keep the process running.
+// A callback that throws (or rejects) crashes the server: the caller in flight and every queued
+// caller get ServerCrashedError at once, queued casts are dropped (counted), later calls are
+// refused, and exit listeners (a supervisor) hear why.
+
+import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
+import { RingQueue } from './ring-queue.ts';
+
+/** What handleCall returns: the reply for the caller and the next state. */
+export interface CallResult<Reply, State> {
+  readonly reply: Reply;
+  readonly state: State;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+export type ExitReason = { readonly kind: 'normal' } | { readonly kind: 'crash'; readonly error: Error };
+
+/**
+ * The callbacks a server is made of. Each receives the current state and returns the next one
+ * (or a promise of it). A state that is itself a thenable is not supported.
+ */
+export interface ServerCallbacks<State, Call = never, Reply = never, Cast = never, Info = never> {
+  init(): MaybePromise<State>;
+  handleCall?(request: Call, state: State): MaybePromise<CallResult<Reply, State>>;
+  handleCast?(message: Cast, state: State): MaybePromise<State>;
+  handleInfo?(message: Info, state: State): MaybePromise<State>;
+  /** Called once when the server stops or crashes; errors thrown here are ignored. */
+  terminate?(reason: ExitReason, state: State): void;
+}
+
+export interface ServerOptions {
+  /** Shown in errors and used by registries. */
+  readonly name?: string;
+  /**
+   * Messages the mailbox holds before refusing more. Overflow policy: reject, never wait —
+   * `cast`/`send` throw MailboxFullError and `call` rejects with it. Default 1,000,000.
+   */
+  readonly mailboxCapacity?: number;
+  /** Default `call` timeout, as Elixir's: 5000 ms. */
+  readonly callTimeoutMs?: number;
+  /** Messages handled per turn before yielding to the event loop. Default 1024. */
+  readonly batch?: number;
+}
+
+const CALL = 0;
+const CAST = 1;
+const INFO = 2;
+
+interface Envelope {
+  readonly kind: typeof CALL | typeof CAST | typeof INFO;
+  readonly payload: unknown;
+}
+
+interface CallEnvelope extends Envelope {
+  readonly kind: typeof CALL;
+  deadline: number;
+  readonly timeoutMs: number;
+  resolve: ((value: unknown) => void) | undefined;
+  reject: ((error: Error) => void) | undefined;
+}
+
+type Status = 'running' | 'stopped' | 'crashed';
+
+let serverCount = 0;
+const resolved = Promise.resolve();
+
+export class GenServer<State, Call = never, Reply = never, Cast = never, Info = never> {
+  readonly name: string;
+  readonly #callbacks: ServerCallbacks<State, Call, Reply, Cast, Info>;
+  readonly #mailbox = new RingQueue<Envelope>(64);
+  readonly #capacity: number;
+  readonly #callTimeoutMs: number;
+  readonly #batch: number;
+  readonly #exitListeners = new Set<(reason: ExitReason) => void>();
+  #state: State;
+  #status: Status = 'running';
+  #crash: Error | undefined;
+  // True while a drain is scheduled or running: at most one drain at a time keeps order.
+  #draining = false;
+  // The call being handled now; it is no longer in the mailbox but still owed a reply.
+  #current: CallEnvelope | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #timerDeadline = Infinity;
+  #droppedOnExit = 0;
+  readonly #drain = () => this.#run();
+
+  private constructor(callbacks: ServerCallbacks<State, Call, Reply, Cast, Info>, state: State, options: ServerOptions) {
+    this.#callbacks = callbacks;
+    this.#state = state;
+    this.name = options.name ?? `server-${++serverCount}`;
+    this.#capacity = options.mailboxCapacity ?? 1_000_000;
+    this.#callTimeoutMs = options.callTimeoutMs ?? 5000;
+    this.#batch = options.batch ?? 1024;
+  }
+
+  /** Runs `init` and resolves with the running server; rejects if init throws (nothing started). */
+  static async start<State, Call = never, Reply = never, Cast = never, Info = never>(
+    callbacks: ServerCallbacks<State, Call, Reply, Cast, Info>,
+    options: ServerOptions = {},
+  ): Promise<GenServer<State, Call, Reply, Cast, Info>> {
+    const state = await callbacks.init();
+    return new GenServer(callbacks, state, options);
+  }
+
+  get status(): Status {
+    return this.#status;
+  }
+
+  /** Messages waiting in the mailbox (not counting the one being handled). */
+  get queued(): number {
+    return this.#mailbox.size;
+  }
+
+  /** Queued messages thrown away when the server stopped or crashed. */
+  get droppedOnExit(): number {
+    return this.#droppedOnExit;
+  }
+
+  /** Sends a request and waits for the reply; rejects with CallTimeoutError after `timeoutMs`. */
+  call(request: Call, timeoutMs = this.#callTimeoutMs): Promise<Reply> {
+    if (this.#status !== 'running') return Promise.reject(this.#refusal());
+    if (this.#mailbox.size >= this.#capacity) return Promise.reject(new MailboxFullError(this.name, this.#capacity));
+    return new Promise<Reply>((resolve, reject) => {
+      const envelope: CallEnvelope = { kind: CALL, payload: request, deadline: Infinity, timeoutMs, resolve: resolve as (value: unknown) => void, reject };
+      if (!this.#draining) {
+        // Idle server, empty mailbox: nothing is ahead of this call, so handle it now instead of
+        // a microtask later. Order is unchanged; it saves a hop (about half a call's cost).
+        this.#draining = true;
+        this.#mailbox.push(envelope);
+        this.#run();
+        if (envelope.resolve === undefined) return; // answered (or crashed) already: no deadline needed
+      } else {
+        this.#enqueue(envelope);
+      }
+      // Clock read only for calls that wait: performance.now() costs about 60 ns.
+      envelope.deadline = performance.now() + timeoutMs;
+      if (envelope.deadline < this.#timerDeadline) this.#armTimer(envelope.deadline);
+    });
+  }
+
+  /** Sends a message with no reply. Throws MailboxFullError when full, NoProcError/ServerCrashedError when down. */
+  cast(message: Cast): void {
+    if (this.#status !== 'running') throw this.#refusal();
+    if (this.#mailbox.size >= this.#capacity) throw new MailboxFullError(this.name, this.#capacity);
+    this.#enqueue({ kind: CAST, payload: message });
+  }
+
+  /** An "info" message, as from a timer or a monitor: handled by handleInfo, in mailbox order. */
+  send(message: Info): void {
+    if (this.#status !== 'running') throw this.#refusal();
+    if (this.#mailbox.size >= this.#capacity) throw new MailboxFullError(this.name, this.#capacity);
+    this.#enqueue({ kind: INFO, payload: message });
+  }
+
+  /** Listens for the server's end; returns the unsubscribe function. */
+  onExit(listener: (reason: ExitReason) => void): () => void {
+    this.#exitListeners.add(listener);
+    return () => this.#exitListeners.delete(listener);
+  }
+
+  /**
+   * Stops the server after the message in hand (queued messages are dropped and queued
+   * callers get NoProcError, as when an Elixir server stops). Resolves once terminate ran.
+   */
+  stop(): Promise<void> {
+    if (this.#status !== 'running') return Promise.resolve();
+    this.#exit({ kind: 'normal' });
+    return Promise.resolve();
+  }
+
+  #enqueue(envelope: Envelope): void {
+    this.#mailbox.push(envelope);
+    if (!this.#draining) {
+      this.#draining = true;
+      // A then on a settled promise, not queueMicrotask: Node wraps each queueMicrotask
+      // callback for async_hooks, which measured about 90 ns more per call here.
+      void resolved.then(this.#drain);
+    }
+  }
+
+  /** Handles messages until the mailbox is empty, a callback goes async, or the batch is used up. */
+  #run(): void {
+    let handled = 0;
+    while (this.#status === 'running') {
+      const envelope = this.#mailbox.take();
+      if (envelope === undefined) {
+        this.#draining = false;
+        return;
+      }
+      let outcome: unknown;
+      try {
+        outcome = this.#dispatch(envelope);
+      } catch (error) {
+        this.#exit({ kind: 'crash', error: asError(error) });
+        return;
+      }
+      if (isThenable(outcome)) {
+        // Async callback: the next message waits for it, which is what keeps order.
+        outcome.then(
+          (value) => {
+            if (this.#status !== 'running') return;
+            this.#settle(envelope, value);
+            this.#run();
+          },
+          (error: unknown) => this.#exit({ kind: 'crash', error: asError(error) }),
+        );
+        return;
+      }
+      this.#settle(envelope, outcome);
+      if (++handled >= this.#batch) {
+        // Let timers and I/O run before the next batch.
+        setImmediate(this.#drain);
+        return;
+      }
+    }
+  }
+
+  #dispatch(envelope: Envelope): unknown {
+    const callbacks = this.#callbacks;
+    switch (envelope.kind) {
+      case CALL: {
+        this.#current = envelope as CallEnvelope;
+        if (callbacks.handleCall === undefined) throw new Error(`server \`${this.name}\` has no handleCall`);
+        return callbacks.handleCall(envelope.payload as Call, this.#state);
+      }
+      case CAST:
+        if (callbacks.handleCast === undefined) throw new Error(`server \`${this.name}\` has no handleCast`);
+        return callbacks.handleCast(envelope.payload as Cast, this.#state);
+      default:
+        if (callbacks.handleInfo === undefined) return this.#state; // unexpected info is ignored, as in Elixir
+        return callbacks.handleInfo(envelope.payload as Info, this.#state);
+    }
+  }
+
+  /** Stores the new state; for a call, replies unless the caller already gave up. */
+  #settle(envelope: Envelope, outcome: unknown): void {
+    if (envelope.kind !== CALL) {
+      this.#state = outcome as State;
+      return;
+    }
+    const { reply, state } = outcome as CallResult<Reply, State>;
+    this.#state = state;
+    const call = envelope as CallEnvelope;
+    this.#current = undefined;
+    const resolve = call.resolve;
+    if (resolve === undefined) return; // timed out earlier: the late reply is dropped
+    call.resolve = call.reject = undefined;
+    resolve(reply);
+  }
+
+  #armTimer(deadline: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerDeadline = deadline;
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, deadline - performance.now()) + 1);
+    this.#timer.unref();
+  }
+
+  /** Rejects every call past its deadline, then re-arms for the earliest one left. */
+  #sweep(): void {
+    this.#timer = undefined;
+    this.#timerDeadline = Infinity;
+    const at = performance.now();
+    let next = Infinity;
+    const check = (envelope: Envelope) => {
+      if (envelope.kind !== CALL) return;
+      const call = envelope as CallEnvelope;
+      if (call.reject === undefined) return;
+      if (call.deadline <= at) {
+        const reject = call.reject;
+        call.resolve = call.reject = undefined;
+        reject(new CallTimeoutError(this.name, call.timeoutMs));
+      } else if (call.deadline < next) next = call.deadline;
+    };
+    if (this.#current !== undefined) check(this.#current);
+    this.#mailbox.forEach(check);
+    if (next !== Infinity) this.#armTimer(next);
+  }
+
+  #refusal(): Error {
+    return this.#status === 'crashed' ? new ServerCrashedError(this.name, this.#crash) : new NoProcError(this.name);
+  }
+
+  #exit(reason: ExitReason): void {
+    if (this.#status !== 'running') return;
+    this.#status = reason.kind === 'crash' ? 'crashed' : 'stopped';
+    if (reason.kind === 'crash') this.#crash = reason.error;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const error = this.#refusal();
+    const owed = this.#current;
+    this.#current = undefined;
+    if (owed !== undefined) rejectCall(owed, error);
+    for (const envelope of this.#mailbox.clear()) {
+      this.#droppedOnExit++;
+      if (envelope.kind === CALL) rejectCall(envelope as CallEnvelope, error);
+    }
+    this.#draining = false;
+    try {
+      this.#callbacks.terminate?.(reason, this.#state);
+    } catch {
+      // terminate is best effort: the server is already down.
+    }
+    for (const listener of this.#exitListeners) listener(reason);
+  }
+}
+
+/** Rejects a waiting caller once; a call already answered or timed out is left alone. */
+function rejectCall(call: CallEnvelope, error: Error): void {
+  const reject = call.reject;
+  call.resolve = call.reject = undefined;
+  reject?.(error);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

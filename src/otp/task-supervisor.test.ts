@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { QueueFullError } from '../errors.ts';
+import { TaskSupervisor } from './task-supervisor.ts';
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+describe('TaskSupervisor', () => {
+  it('never runs more than `concurrency` tasks at once', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 3 });
+    let running = 0;
+    let peak = 0;
+    const tasks = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        supervisor.start(async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((resolve) => setImmediate(resolve));
+          running--;
+        }),
+      ),
+    );
+    await Promise.all(tasks.map((task) => task.await()));
+    expect(peak).toBe(3);
+  });
+
+  it('rejects with QueueFullError when the line is full (reject policy)', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1, maxQueue: 1 });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    await supervisor.start(() => opened);
+    await expect(supervisor.start(() => opened)).rejects.toBeInstanceOf(QueueFullError);
+    open();
+    await supervisor.idle();
+  });
+
+  it('holds the caller until there is room (wait policy)', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1, maxQueue: 1, overflow: 'wait' });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    await supervisor.start(() => opened);
+    let accepted = false;
+    const third = supervisor.start(() => Promise.resolve('third')).then((task) => ((accepted = true), task));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(accepted).toBe(false);
+    open();
+    await expect((await third).await()).resolves.toBe('third');
+  });
+
+  it('a task cancelled while in line never runs', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1 });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    let ran = false;
+    const waiting = await supervisor.start(() => void (ran = true));
+    waiting.cancel();
+    open();
+    await supervisor.idle();
+    expect(ran).toBe(false);
+  });
+});

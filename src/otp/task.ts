@@ -1,0 +1,132 @@
+// Task: start async work and get a handle, Elixir's Task.async / await / yield / shutdown.
+//
+// How it works: `Task.start(fn)` runs fn at once with an AbortSignal and records how its
+// promise settles in the handle. The handle attaches its own handlers immediately, so a task
+// that fails and is never awaited is no unhandled rejection (Node would end the process).
+// `await(timeoutMs)` waits (default 5 s, as Elixir) and on timeout cancels the task and rejects
+// with TimeoutError; `yield(timeoutMs)` waits without cancelling and answers ok / error /
+// running; `cancel()` aborts the signal the work sees and settles the handle as cancelled.
+// Failures reject with TaskFailedError whose `cause` is the work's own error.
+// Cheap on purpose (a task is about 1 µs): await's timeout shares one timer (deadlines.ts), and
+// the AbortController is made only when someone can see its signal.
+
+import { TaskCancelledError, TaskFailedError, TimeoutError } from '../errors.ts';
+import { type Deadline, deadlines } from './deadlines.ts';
+
+export type TaskOutcome<T> =
+  | { readonly status: 'ok'; readonly value: T }
+  | { readonly status: 'error'; readonly error: Error }
+  | { readonly status: 'running' };
+
+export interface TaskOptions {
+  /** Shown in errors. */
+  readonly name?: string;
+  /** A signal of the caller's: aborting it cancels the task. */
+  readonly signal?: AbortSignal;
+  /** Cancels the task after this long (the work sees its signal abort with a TimeoutError). */
+  readonly timeoutMs?: number;
+}
+
+export type TaskWork<T> = (signal: AbortSignal) => Promise<T> | T;
+
+export class Task<T> {
+  readonly name: string;
+  // Made on first use: work that takes no signal parameter cannot observe it.
+  #controller: AbortController | undefined;
+  #outcome: TaskOutcome<T> = { status: 'running' };
+  readonly #settled: Promise<void>;
+  #markSettled!: () => void;
+  #timeout: Deadline | undefined;
+
+  private constructor(name: string) {
+    this.name = name;
+    this.#settled = new Promise<void>((resolve) => (this.#markSettled = resolve));
+  }
+
+  /** Starts `work` now and returns its handle. */
+  static start<T>(work: TaskWork<T>, options: TaskOptions = {}): Task<T> {
+    const task = new Task<T>(options.name ?? 'task');
+    const { signal, timeoutMs } = options;
+    if (signal !== undefined) {
+      if (signal.aborted) task.cancel(signal.reason);
+      else signal.addEventListener('abort', () => task.cancel(signal.reason), { once: true, signal: task.signal });
+    }
+    if (timeoutMs !== undefined && task.#outcome.status === 'running') {
+      task.#timeout = deadlines.add(timeoutMs, () => task.#fail(new TimeoutError(task.name, timeoutMs), true));
+    }
+    if (task.#outcome.status === 'running') task.#begin(work);
+    return task;
+  }
+
+  /** The signal the work sees. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  /** ok / error / running, right now. */
+  get outcome(): TaskOutcome<T> {
+    return this.#outcome;
+  }
+
+  /** Resolves with the value; rejects with TaskFailedError, TaskCancelledError, or TimeoutError (and cancels). */
+  async await(timeoutMs = 5000): Promise<T> {
+    if (this.#outcome.status === 'running') {
+      // On timeout the task fails with TimeoutError (and is cancelled), which settles it.
+      const deadline = Number.isFinite(timeoutMs) ? deadlines.add(timeoutMs, () => this.#fail(new TimeoutError(`awaiting ${this.name}`, timeoutMs), true)) : undefined;
+      await this.#settled;
+      if (deadline !== undefined) deadlines.remove(deadline);
+    }
+    const outcome = this.#outcome;
+    if (outcome.status === 'ok') return outcome.value;
+    if (outcome.status === 'error') throw outcome.error;
+    throw new Error('unreachable: a settled task is ok or error');
+  }
+
+  /** Waits up to `timeoutMs` and reports the outcome without cancelling (Elixir's Task.yield). */
+  async yield(timeoutMs = 5000): Promise<TaskOutcome<T>> {
+    if (this.#outcome.status === 'running') await this.#waitUpTo(timeoutMs);
+    return this.#outcome;
+  }
+
+  /** Aborts the work's signal and settles the handle as cancelled; a late result is ignored. */
+  cancel(reason?: unknown): void {
+    this.#fail(new TaskCancelledError(this.name, reason), true);
+  }
+
+  #begin(work: TaskWork<T>): void {
+    let promise: Promise<T>;
+    try {
+      promise = Promise.resolve(work.length === 0 ? (work as () => Promise<T> | T)() : work(this.signal));
+    } catch (error) {
+      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    promise.then(
+      (value) => this.#settle({ status: 'ok', value }),
+      (error: unknown) => this.#fail(new TaskFailedError(this.name, error), false),
+    );
+  }
+
+  #fail(error: Error, abort: boolean): void {
+    if (this.#outcome.status !== 'running') return;
+    this.#settle({ status: 'error', error });
+    // Tell the work to stop; it may ignore the signal, but its result no longer counts.
+    if (abort) this.#controller?.abort(error);
+  }
+
+  #settle(outcome: TaskOutcome<T>): void {
+    if (this.#outcome.status !== 'running') return; // first outcome wins
+    this.#outcome = outcome;
+    if (this.#timeout !== undefined) deadlines.remove(this.#timeout);
+    this.#markSettled();
+  }
+
+  /** True when the task settled within `timeoutMs`. */
+  #waitUpTo(timeoutMs: number): Promise<boolean> {
+    // setTimeout turns Infinity into 1 ms: wait without a timer instead.
+    if (!Number.isFinite(timeoutMs)) return this.#settled.then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    return Promise.race([this.#settled.then(() => true), late]).finally(() => clearTimeout(timer));
+  }
+}

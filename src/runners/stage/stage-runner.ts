@@ -1,0 +1,111 @@
+// stage: jobs flow through a bounded, demand-driven line (GenStage's idea) to N consumers.
+//
+// How it works: submit pushes the job into a BoundedChannel and resolves once it is buffered;
+// when the buffer (`tuning.bufferSize`, default 64) is full, submit waits until a consumer
+// takes a job. That wait is the point: a fast producer is slowed to the consumers' pace instead
+// of buffering without limit. `concurrency` consumers (default 4) pull one job each at a time.
+// Decision: no results. A stage is a pipeline, not a request/reply service (GenStage has no
+// replies either), so ticket.result() rejects at once with ResultUnavailableError and failures
+// go to `onError` (or a line on stderr), never to an unhandled rejection.
+
+import type { Json, LifecycleEvent, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError, UnsupportedOptionError } from '../../errors.ts';
+import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { BoundedChannel, consume } from '../../otp/stage.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+
+const traits: RunnerTraits = {
+  durable: false,
+  delivery: 'at-most-once',
+  result: false,
+  retries: false,
+  isolation: 'none',
+  scope: 'process',
+  options: [],
+};
+
+const tuningKeys = ['bufferSize'];
+
+interface StageJob {
+  readonly id: string;
+  readonly job: string;
+  readonly data: Json;
+}
+
+function reportToStderr(error: Error, event: LifecycleEvent): void {
+  process.stderr.write(`[stage] job ${event.job} (${event.jobId}) failed: ${error.message}\n`);
+}
+
+export function createStageRunner(options: RunnerOptions): Promise<Runner> {
+  checkRunnerOptions('stage', options, ['concurrency', 'tuning']);
+  for (const key of Object.keys(options.tuning ?? {})) {
+    if (!tuningKeys.includes(key)) throw new UnsupportedOptionError('stage', `tuning.${key}`, tuningKeys.map((k) => `tuning.${k}`));
+  }
+  const bufferSize = options.tuning?.bufferSize ?? 64;
+  if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) throw new InvalidOptionError('tuning.bufferSize', 'an integer >= 1', bufferSize);
+  const concurrency = positiveInteger('concurrency', options.concurrency, 4);
+  const onError = options.onError ?? reportToStderr;
+  const events = new EventHub();
+  // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.
+  const channel = new BoundedChannel<StageJob>(bufferSize, 'stage', ({ id, job }) => events.emit('accepted', id, job, 1));
+  // Jobs running now, with the controller that abandons them.
+  const running = new Map<string, AbortController>();
+  let stopped = false;
+  let finished = 0;
+
+  const consumers = consume(channel, concurrency, async ({ id, job, data }) => {
+    const controller = new AbortController();
+    running.set(id, controller);
+    events.emit('started', id, job, 1);
+    try {
+      await runJob(job, data, { attempt: 1, signal: controller.signal });
+      if (!running.delete(id)) return; // abandoned by stop()
+      finished++;
+      events.emit('completed', id, job, 1);
+    } catch (reason) {
+      if (!running.delete(id)) return;
+      finished++;
+      const error = toError(reason);
+      events.emit('failed', id, job, 1, error);
+      try {
+        onError(error, { type: 'failed', jobId: id, job, at: performance.timeOrigin + performance.now(), attempt: 1, error: error.message });
+      } catch {
+        // A throwing handler must not stop the consumer.
+      }
+    }
+  });
+
+  async function submit(job: string, data: Json, submitOptions?: SubmitOptions): Promise<Ticket> {
+    if (stopped) throw new RunnerStoppedError('stage');
+    checkSubmitOptions('stage', traits, submitOptions);
+    validateJob(job, data);
+    const id = newJobId();
+    // Waits here while the buffer is full: backpressure reaches the caller.
+    await channel.push({ id, job, data });
+    return { id, job, result: () => Promise.reject(new ResultUnavailableError('stage')) };
+  }
+
+  const runner: Runner = {
+    id: 'stage',
+    traits,
+    submit: (job, data, submitOptions) => submit(job, data, submitOptions).catch((error: unknown) => Promise.reject(toError(error))),
+    onEvent: (listener) => events.on(listener),
+    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+      stopped = true;
+      const finishedBefore = finished;
+      let dropped = 0;
+      if (stopOptions.drain !== false) {
+        channel.close();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([consumers, new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000)))]);
+        clearTimeout(timer);
+      }
+      dropped = channel.abort().length;
+      const abandoned = [...running.values()];
+      running.clear();
+      for (const controller of abandoned) controller.abort(new RunnerStoppedError('stage'));
+      return { finished: finished - finishedBefore, abandoned: abandoned.length + dropped, stored: 0 };
+    },
+  };
+  return Promise.resolve(runner);
+}

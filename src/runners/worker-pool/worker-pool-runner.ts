@@ -1,0 +1,138 @@
+// worker-pool: catalogue jobs on a piscina pool of worker threads, so a `cpu` job does not
+// block the event loop and a `crash` job takes down one thread, not the process.
+//
+// How it works: submit validates in the main thread, then hands piscina `{ id, job, data }`;
+// a worker (pool-worker.ts, loaded through pool-entry.js for tsx) runs the job by name.
+// Piscina replaces a thread that dies, and rejects that thread's job with the error, so a
+// crash is an ordinary failed job here. `timeoutMs` aborts the job through piscina, which
+// terminates the thread running it (the only way to stop a CPU-bound job) and starts another.
+// The line in front of the threads is bounded by `maxQueue` (QueueFullError past it).
+
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { BroadcastChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { JobFailedError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
+import { validateJob } from '../../jobs/catalogue.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import type { PoolTask } from './pool-worker.ts';
+
+const traits: RunnerTraits = {
+  durable: false,
+  delivery: 'at-most-once',
+  result: true,
+  retries: false,
+  isolation: 'thread',
+  scope: 'process',
+  options: ['timeoutMs'],
+};
+
+const entry = fileURLToPath(new URL('./pool-entry.js', import.meta.url));
+let poolCount = 0;
+
+type Outcome = { readonly ok: true; readonly value: Json } | { readonly ok: false; readonly error: Error };
+
+interface Live {
+  readonly job: string;
+  readonly controller: AbortController;
+  started: boolean;
+}
+
+export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
+  checkRunnerOptions('worker-pool', options, ['concurrency', 'maxQueue']);
+  const threads = positiveInteger('concurrency', options.concurrency, availableParallelism());
+  const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
+  const channelName = `need-a-queue/worker-pool/${process.pid}/${++poolCount}`;
+  const pool = new Piscina<PoolTask, Json>({ filename: entry, minThreads: threads, maxThreads: threads });
+  const events = new EventHub();
+  const live = new Map<string, Live>();
+  const started = new BroadcastChannel(channelName);
+  let stopped = false;
+  let finished = 0;
+  let idle: (() => void) | undefined;
+
+  function markStarted(id: string): void {
+    const entryOf = live.get(id);
+    if (entryOf === undefined || entryOf.started) return;
+    entryOf.started = true;
+    events.emit('started', id, entryOf.job, 1);
+  }
+  started.onmessage = (event) => markStarted(String((event as { data: unknown }).data));
+  // The channel alone must not keep the process alive.
+  started.unref();
+
+  function submit(job: string, data: Json, submitOptions?: SubmitOptions): Ticket {
+    if (stopped) throw new RunnerStoppedError('worker-pool');
+    checkSubmitOptions('worker-pool', traits, submitOptions);
+    validateJob(job, data);
+    if (pool.queueSize >= maxQueue) throw new QueueFullError('the worker pool\'s line', maxQueue);
+    const id = newJobId();
+    const controller = new AbortController();
+    live.set(id, { job, controller, started: false });
+    events.emit('accepted', id, job, 1);
+    const timeoutMs = submitOptions?.timeoutMs;
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
+    const outcome: Promise<Outcome> = pool.run({ id, job, data, channel: channelName }, { signal: controller.signal }).then(
+      (value) => ({ ok: true, value }),
+      // An abort rejects with piscina's AbortError; the reason we gave is the real cause.
+      (error: unknown) => ({ ok: false, error: controller.signal.aborted ? toError(controller.signal.reason) : toError(error) }),
+    );
+    void outcome.then((result) => {
+      clearTimeout(timer);
+      // The started message travels on another channel and may arrive after the result.
+      markStarted(id);
+      if (!live.delete(id)) return;
+      finished++;
+      if (result.ok) events.emit('completed', id, job, 1);
+      else events.emit('failed', id, job, 1, result.error);
+      if (live.size === 0) idle?.();
+    });
+    return {
+      id,
+      job,
+      async result(resultOptions) {
+        let waitTimer: NodeJS.Timeout | undefined;
+        const waitMs = resultOptions?.timeoutMs;
+        const late = waitMs === undefined ? undefined : new Promise<undefined>((resolve) => (waitTimer = setTimeout(resolve, waitMs, undefined)));
+        const settled = await (late === undefined ? outcome : Promise.race([outcome, late]));
+        clearTimeout(waitTimer);
+        if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs ?? 0);
+        if (settled.ok) return settled.value;
+        throw new JobFailedError(job, id, 1, settled.error);
+      },
+    };
+  }
+
+  const runner: Runner = {
+    id: 'worker-pool',
+    traits,
+    submit(job, data, submitOptions) {
+      try {
+        return Promise.resolve(submit(job, data, submitOptions));
+      } catch (error) {
+        return Promise.reject(toError(error));
+      }
+    },
+    onEvent: (listener) => events.on(listener),
+    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+      stopped = true;
+      const finishedBefore = finished;
+      if (stopOptions.drain !== false && live.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => (idle = resolve)),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000))),
+        ]);
+        clearTimeout(timer);
+      }
+      const abandoned = [...live.values()];
+      live.clear();
+      for (const { controller } of abandoned) controller.abort(new RunnerStoppedError('worker-pool'));
+      started.close();
+      await pool.destroy();
+      return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
+    },
+  };
+  return Promise.resolve(runner);
+}
