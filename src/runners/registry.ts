@@ -7,6 +7,12 @@ import { UnknownRunnerError } from '../errors.ts';
 
 const factories: Partial<Record<RunnerId, () => Promise<RunnerFactory>>> = {
   'fire-and-forget': async () => (await import('./fire-and-forget/fire-and-forget-runner.ts')).createFireAndForgetRunner,
+  task: async () => (await import('./task/task-runner.ts')).createTaskRunner,
+  genserver: async () => (await import('./genserver/genserver-runner.ts')).createGenServerRunner,
+  stage: async () => (await import('./stage/stage-runner.ts')).createStageRunner,
+  'worker-pool': async () => (await import('./worker-pool/worker-pool-runner.ts')).createWorkerPoolRunner,
+  'bullmq-redis': async () => (await import('./bullmq/bullmq-redis-runner.ts')).createBullmqRedisRunner,
+  'bullmq-postgres': async () => (await import('./bullmq/bullmq-postgres-runner.ts')).createBullmqPostgresRunner,
 };
 
 /** Every runner id, in the order the kit presents them (in-process first, then external). */
