@@ -21,6 +21,14 @@ export interface BenchContext {
   progress(message: string): void;
   /** Fires on Ctrl-C: stop early, return what finished. */
   readonly signal: AbortSignal;
+  /**
+   * Records that `subject` could not be measured here, with why and how to enable it: the
+   * table shows it as a row, so nothing is skipped silently. A scenario that ignores a
+   * subject it does not apply to (scale-out and in-process runners) need not call this.
+   */
+  skip(subject: string, reason: string, fix: string): void;
+  /** Raw baselines chosen for this run, by id (also listed in `subjects`). */
+  readonly baselines: readonly ThroughputBaseline[];
 }
 
 /** One figure from one scenario for one subject, with every repeat kept. */

@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBench } from './harness.ts';
+import { readResults } from './results.ts';
+
+const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'naq-harness-')), 'run.json');
+
+describe('runBench', () => {
+  it('measures every case of a runner and writes a file that reads back', async () => {
+    const out = tmpFile();
+    const { results, file } = await runBench({ runners: ['fire-and-forget'], baselines: [], scenarios: ['throughput'], profile: 'quick', out, signal: new AbortController().signal, progress: () => undefined });
+    expect(file).toBe(out);
+    expect(results.complete).toBe(true);
+    expect(results.measurements.map((m) => m.case)).toEqual(['noop c=50', 'sleep 5ms c=50', 'cpu 2ms c=50']);
+    expect(results.measurements.every((m) => m.samples.length === 3)).toBe(true);
+    expect(readResults(out)).toEqual(results);
+  });
+
+  it('shows a subject it cannot run as a skipped row, never silently', async () => {
+    const { results } = await runBench({ runners: ['no-such-runner'], baselines: [], scenarios: ['throughput'], profile: 'quick', out: false, signal: new AbortController().signal, progress: () => undefined });
+    expect(results.measurements).toHaveLength(0);
+    expect(results.skipped).toEqual([expect.objectContaining({ scenario: 'throughput', subject: 'no-such-runner' })]);
+  });
+
+  it('on abort keeps what finished and marks the run incomplete', async () => {
+    const controller = new AbortController();
+    const out = tmpFile();
+    const { results } = await runBench({
+      runners: ['fire-and-forget'],
+      baselines: [],
+      scenarios: ['throughput', 'latency'],
+      profile: 'quick',
+      out,
+      signal: controller.signal,
+      // Ctrl-C as the second case starts: the first case is kept, the rest never runs.
+      progress: (message) => {
+        if (message.includes('sleep 5ms')) controller.abort();
+      },
+    });
+    expect(results.complete).toBe(false);
+    expect(results.measurements.map((m) => m.case)).toEqual(['noop c=50']);
+    expect(readResults(out).complete).toBe(false);
+  });
+});

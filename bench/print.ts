@@ -1,0 +1,74 @@
+// The results as terminal tables, one per scenario: median, min–max of the repeats, a `noisy`
+// mark when the spread is past the rule in stats.ts, and the ratio to the raw baseline measured
+// in the same run. Subjects that could not run are rows too, with the reason and the fix.
+
+import type { BenchResults, SummarizedMeasurement } from './results.ts';
+import { NOISY_SPREAD } from './stats.ts';
+
+/** The raw baseline each subject's throughput is divided by. */
+export function rawFor(subject: string): string | undefined {
+  if (subject === 'bullmq-redis') return 'bullmq-raw-redis';
+  if (subject === 'bullmq-postgres') return 'bullmq-raw-postgres';
+  if (subject.startsWith('bullmq-raw') || subject.endsWith('-raw') || subject === 'idle') return undefined;
+  return 'promise-raw';
+}
+
+export function formatNumber(value: number): string {
+  const abs = Math.abs(value);
+  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const [header] = rows;
+  if (header === undefined) return '';
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => (r.length === header.length ? (r[c] ?? '').length : 0))));
+  const line = (row: readonly string[]) => (row.length === header.length ? row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ') : row.join('  ')).trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
+}
+
+function ratio(m: SummarizedMeasurement, all: readonly SummarizedMeasurement[]): string {
+  const notes = m.notes;
+  if (notes !== null && typeof notes === 'object' && !Array.isArray(notes) && typeof notes.ratioToRaw === 'number') return `${notes.ratioToRaw.toFixed(2)}× raw`;
+  if (m.scenario !== 'throughput') return '';
+  const raw = rawFor(m.subject);
+  const base = all.find((b) => b.scenario === m.scenario && b.subject === raw && b.case === m.case && b.metric === m.metric);
+  return base === undefined || base.median === 0 ? '' : `${(m.median / base.median).toFixed(2)}× ${raw ?? ''}`;
+}
+
+export function formatResults(results: BenchResults): string {
+  const env = results.environment;
+  const parts: string[] = [
+    `need-a-queue bench · profile ${env.profile} · ${env.date} · node ${env.node} · ${env.cpuModel} × ${env.cores} · ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB · ${env.os}` +
+      (env.redisVersion ? ` · Redis ${env.redisVersion}` : '') +
+      (env.postgresVersion ? ` · PostgreSQL ${env.postgresVersion}` : '') +
+      ` · BullMQ ${env.bullmqVersion} · commit ${env.gitCommit.slice(0, 10)}`,
+  ];
+  if (!results.complete) parts.push('INTERRUPTED: only what finished is shown.');
+  for (const scenario of results.scenarios) {
+    const rows: string[][] = [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']];
+    for (const m of results.measurements.filter((x) => x.scenario === scenario)) {
+      rows.push([
+        m.subject,
+        m.case,
+        m.metric,
+        `${formatNumber(m.median)} ${m.unit}`,
+        `${formatNumber(m.min)}–${formatNumber(m.max)}`,
+        String(m.samples.length),
+        m.samples.length < 2 ? '-' : `${(m.spread * 100).toFixed(0)}%${m.noisy ? ' NOISY' : ''}`,
+        ratio(m, results.measurements),
+      ]);
+    }
+    for (const s of results.skipped.filter((x) => x.scenario === scenario)) rows.push([s.subject, `not measured: ${s.reason} — fix: ${s.fix}`]);
+    parts.push(`\n${scenario}\n${rows.length > 1 ? table(rows) : '(nothing measured)\n'}`);
+  }
+  parts.push(`NOISY: (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. On 2 cores, sub-ms tail figures are scheduler noise.`);
+  return parts.join('\n') + '\n';
+}
+
+export function printResultsTable(results: BenchResults, write: (text: string) => void = (t) => void process.stdout.write(t)): void {
+  write(formatResults(results));
+}

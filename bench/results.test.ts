@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ResultsFileError } from '../src/errors.ts';
+import { readResults, writeResults, type BenchResults } from './results.ts';
+import { sampleResults } from './test-fixtures.ts';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'naq-results-'));
+
+describe('results files', () => {
+  it('round-trips through the schema', () => {
+    const file = path.join(tmp(), 'run.json');
+    const results = sampleResults();
+    writeResults(results, file);
+    expect(readResults(file)).toEqual(results);
+  });
+
+  it('records the environment', () => {
+    const env = sampleResults().environment;
+    expect(env.cores).toBeGreaterThan(0);
+    expect(env.node).toBe(process.version);
+    expect(env.redisVersion).toBe('7.2.4');
+    expect(env.bullmqVersion).toMatch(/^\d+\.\d+/);
+  });
+
+  it('refuses to write a file that would not validate', () => {
+    const bad = { ...sampleResults(), measurements: [{ scenario: 'x' }] } as unknown as BenchResults;
+    expect(() => writeResults(bad, path.join(tmp(), 'bad.json'))).toThrow(ResultsFileError);
+  });
+
+  it('names the fix for a file that is not JSON', () => {
+    const file = path.join(tmp(), 'cut.json');
+    writeFileSync(file, '{"schemaVersion": 1, "envir');
+    expect(() => readResults(file)).toThrow(/is not JSON[\s\S]*fix: run `need-a-queue bench`/);
+  });
+
+  it('says which version an old file has', () => {
+    const file = path.join(tmp(), 'old.json');
+    writeFileSync(file, JSON.stringify({ ...sampleResults(), schemaVersion: 0 }));
+    expect(() => readResults(file)).toThrow(/schemaVersion is 0.*reads 1/);
+  });
+
+  it('names the field a corrupt file gets wrong', () => {
+    const file = path.join(tmp(), 'corrupt.json');
+    writeResults(sampleResults(), file);
+    const value = JSON.parse(readFileSync(file, 'utf8')) as { measurements: { samples: unknown }[] };
+    value.measurements[0]!.samples = 'many';
+    writeFileSync(file, JSON.stringify(value));
+    expect(() => readResults(file)).toThrow(ResultsFileError);
+    expect(() => readResults(file)).toThrow(/\/measurements\/0\/samples/);
+  });
+
+  it('names the fix for a missing file', () => {
+    expect(() => readResults(path.join(tmp(), 'nope.json'))).toThrow(/cannot be read[\s\S]*fix:/);
+  });
+});

@@ -1,0 +1,54 @@
+// Child process for the `memory` scenario: one subject per process, so one runner's heap does
+// not count against the next. Creates the runner at concurrency 1, submits N `sleep 60000`
+// jobs (so none can finish: they are all pending or waiting), and prints one JSON line:
+// peak RSS and heap growth over the idle runner. Run with --expose-gc for a steady baseline.
+//   node --expose-gc --import tsx bench/scenarios/memory-child.ts <runner> <N> [redisUrl] [databaseUrl]
+
+import { createRunner } from '../../src/runners/registry.ts';
+
+const [id = '', count = '0', redisUrl = '', databaseUrl = ''] = process.argv.slice(2);
+const jobs = Number(count);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+// Only runners with storage take a queue name; in-process runners refuse the option.
+const where = {
+  ...(redisUrl === '' ? {} : { redisUrl, queue: `bench-memory-${process.pid}` }),
+  ...(databaseUrl === '' ? {} : { databaseUrl, queue: `bench-memory-${process.pid}` }),
+};
+const runner = await createRunner(id, { concurrency: 1, ...where }).catch(async (error: unknown) => {
+  // Runners without a concurrency knob (fire-and-forget) are measured as they are.
+  if (error instanceof Error && error.name === 'UnsupportedOptionError') return createRunner(id, where);
+  throw error;
+});
+gc();
+const before = process.memoryUsage();
+const started = performance.now();
+// Sampled after each batch: resourceUsage().maxRSS would include the loader's start-up peak.
+let peakRss = before.rss;
+let accepted = 0;
+let blocked = false;
+for (let sent = 0; sent < jobs && !blocked; sent += 256) {
+  const batch: Promise<unknown>[] = [];
+  for (let i = sent; i < Math.min(jobs, sent + 256); i++) batch.push(runner.submit('sleep', { ms: 60_000 }).then(() => void accepted++));
+  // A runner with backpressure (stage) holds submit until there is room: that is its answer
+  // to "N jobs pending", so stop after 3 s of no progress and report how many it took.
+  const timer = new Promise<'blocked'>((resolve) => setTimeout(resolve, 3000, 'blocked').unref());
+  blocked = (await Promise.race([Promise.all(batch), timer])) === 'blocked';
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+const submitMs = performance.now() - started;
+gc();
+const after = process.memoryUsage();
+process.stdout.write(
+  JSON.stringify({
+    rssBefore: before.rss,
+    peakRss,
+    rssGrowth: Math.max(0, peakRss - before.rss),
+    heapGrowth: Math.max(0, after.heapUsed - before.heapUsed),
+    submitMs,
+    accepted,
+    blocked,
+  }) + '\n',
+);
+await Promise.race([runner.stop({ drain: false, timeoutMs: 2000 }).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+process.exit(0);

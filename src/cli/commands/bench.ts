@@ -1,0 +1,93 @@
+// `need-a-queue bench [--runners a,b] [--scenarios x,y] [--profile quick|full] [--out FILE]`:
+// measures every registered runner (and every raw baseline) through bench/harness.ts, prints
+// the tables and writes one results file. A live bar on a terminal; plain lines when stdout is
+// not a TTY or CI is set. Ctrl-C stops the current scenario, and what finished is written.
+
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { findBaselines } from '../../../bench/discover.ts';
+import { runBench } from '../../../bench/harness.ts';
+import { printResultsTable } from '../../../bench/print.ts';
+import { defaultScenarios, isScenarioName, scenarioNames } from '../../../bench/scenarios/index.ts';
+import type { Profile } from '../../../bench/types.ts';
+import { BenchArgumentError, UnknownRunnerError } from '../../errors.ts';
+import { isRunnerId, runnerIds } from '../../runners/registry.ts';
+
+const profiles: readonly Profile[] = ['quick', 'full'];
+
+const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+interface BenchFlags {
+  readonly runners?: string;
+  readonly scenarios?: string;
+  readonly profile: string;
+  readonly out?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('bench')
+    .description('measure every runner and raw baseline: throughput, latency, event-loop lag, memory, micro costs')
+    .option('--runners <ids>', `comma-separated runner or baseline ids (default: all runners and baselines)`)
+    .option('--scenarios <names>', `comma-separated: ${scenarioNames.join(', ')} (default: all; scale-out only in full)`)
+    .option('--profile <name>', 'quick (about a minute) or full (the published figures)', 'quick')
+    .option('--out <file>', 'results file (default: bench/results/<timestamp>-<profile>.json)')
+    .action(async (flags: BenchFlags) => {
+      await benchCommand(flags);
+    });
+}
+
+/** Same as `register`, under the name the other command modules use. */
+export const registerBench = register;
+
+async function benchCommand(flags: BenchFlags): Promise<void> {
+  if (!profiles.includes(flags.profile as Profile)) throw new BenchArgumentError('profile', flags.profile, profiles);
+  const profile = flags.profile as Profile;
+  const allBaselines = await findBaselines();
+  const baselineIds = allBaselines.map((b) => b.id);
+  const asked = list(flags.runners);
+  for (const id of asked ?? []) if (!isRunnerId(id) && !baselineIds.includes(id)) throw new UnknownRunnerError(id, [...runnerIds, ...baselineIds]);
+  const scenarios = list(flags.scenarios) ?? defaultScenarios(profile);
+  for (const name of scenarios) if (!isScenarioName(name)) throw new BenchArgumentError('scenario', name, scenarioNames);
+
+  const runners = asked === undefined ? runnerIds : asked.filter(isRunnerId);
+  const baselines = asked === undefined ? allBaselines : allBaselines.filter((b) => asked.includes(b.id));
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nstopping: finishing the current step, then writing what finished (Ctrl-C again to quit at once)\n');
+    process.removeListener('SIGINT', onSigint);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const live = process.stdout.isTTY && process.env.CI !== 'true' && process.env.CI !== '1';
+  const bar = live ? new SingleBar({ format: '{bar} {value}/{total} scenarios · {step}', hideCursor: true, clearOnComplete: true }) : undefined;
+  const t0 = performance.now();
+  try {
+    const { results, file } = await runBench({
+      runners,
+      baselines,
+      scenarios,
+      profile,
+      ...(flags.out === undefined ? {} : { out: flags.out }),
+      signal: controller.signal,
+      onScenario: (name, index, total) => {
+        if (bar) {
+          if (index === 0) bar.start(total, 0, { step: name });
+          else bar.update(index, { step: name });
+        } else process.stdout.write(`[${index + 1}/${total}] ${name}\n`);
+      },
+      progress: (message) => {
+        if (bar) bar.update({ step: message });
+        else process.stdout.write(`  ${message}\n`);
+      },
+    });
+    bar?.stop();
+    printResultsTable(results);
+    process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s; results: ${file ?? '(not written)'}\n`);
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+}
