@@ -4,8 +4,11 @@
 
 import { Command, CommanderError } from 'commander';
 import { NeedAQueueError } from '../errors.ts';
+import { registerBench } from './commands/bench.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerRunners } from './commands/runners.ts';
+import { register as registerWorker } from './commands/worker.ts';
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
 const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT']);
@@ -15,6 +18,16 @@ export function buildProgram(): Command {
     .description('Do we need background jobs in Node? Runs the same jobs on in-process runners and on BullMQ (Redis, PostgreSQL) and measures them.')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  program
+    .command('start')
+    .description('what `npm start` runs: the quick benchmark profile over every runner and baseline, then the table and the results file')
+    .action(async () => {
+      // One way to benchmark: `start` is `bench --profile quick` with everything selected.
+      await program.parseAsync(['bench', '--profile', 'quick'], { from: 'user' });
+    });
+  registerBench(program);
+  registerCompare(program);
+  registerWorker(program);
   registerRunners(program);
   registerJobs(program);
   return program;
