@@ -7,6 +7,7 @@ import { NeedAQueueError } from '../errors.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerJobs } from './commands/jobs.ts';
+import { registerRun } from './commands/run.ts';
 import { registerRunners } from './commands/runners.ts';
 import { register as registerWorker } from './commands/worker.ts';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCompare(program);
   registerWorker(program);
+  registerRun(program);
   registerRunners(program);
   registerJobs(program);
   return program;

@@ -30,7 +30,7 @@ export async function createRunner(id: string, options: RunnerOptions = {}): Pro
 }
 
 /** Which services a runner needs, so callers start only those. */
-export function servicesFor(id: RunnerId): readonly ('redis' | 'postgres')[] {
+export function servicesFor(id: string): readonly ('redis' | 'postgres')[] {
   if (id === 'bullmq-redis') return ['redis'];
   if (id === 'bullmq-postgres') return ['postgres'];
   return [];

@@ -33,7 +33,7 @@ export function registerRunners(program: Command): void {
 }
 
 /** Connection options for a runner from the hub: only the services it needs are started. */
-export async function serviceOptions(id: RunnerId, hub: ServiceHub): Promise<RunnerOptions> {
+export async function serviceOptions(id: string, hub: ServiceHub): Promise<RunnerOptions> {
   const needs = servicesFor(id);
   return {
     ...(needs.includes('redis') ? { redisUrl: (await hub.redis()).url } : {}),
