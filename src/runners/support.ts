@@ -2,8 +2,8 @@
 // what makes it different: option checks, event fan-out, ids and timestamps.
 
 import { randomUUID } from 'node:crypto';
-import type { LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
-import { InvalidOptionError, UnsupportedOptionError } from '../errors.ts';
+import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
+import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
 export function now(): number {
@@ -85,4 +85,21 @@ export function checkRunnerOptions(runner: RunnerId, options: object, supported:
     if (value === undefined || name === 'onError') continue;
     if (!supported.includes(name)) throw new UnsupportedOptionError(runner, name, supported);
   }
+}
+
+/** How an in-process job ended, kept as a value so a ticket's promise never rejects unread. */
+export type Outcome = { readonly ok: true; readonly value: Json } | { readonly ok: false; readonly error: Error };
+
+/**
+ * `ticket.result()` for in-process runners: the job's value, its failure as JobFailedError
+ * with the job's error as cause, or a TimeoutError when `waitMs` passes first (the job runs on).
+ */
+export async function resultOf(outcome: Promise<Outcome>, job: string, id: string, waitMs: number | undefined): Promise<Json> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = waitMs === undefined ? undefined : new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+  const settled = await (late === undefined ? outcome : Promise.race([outcome, late]));
+  clearTimeout(timer);
+  if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs ?? 0);
+  if (settled.ok) return settled.value;
+  throw new JobFailedError(job, id, 1, settled.error);
 }

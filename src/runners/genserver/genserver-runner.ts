@@ -9,12 +9,12 @@
 // In-process: a `crash` job ends the process; stop({ drain: false }) abandons queued jobs.
 
 import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { JobFailedError, MailboxFullError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
+import { MailboxFullError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { GenServer, type ServerCallbacks } from '../../otp/gen-server.ts';
 import { Registry } from '../../otp/registry.ts';
 import { Supervisor } from '../../otp/supervisor.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
 
 const traits: RunnerTraits = {
   durable: false,
@@ -26,7 +26,6 @@ const traits: RunnerTraits = {
   options: ['timeoutMs'],
 };
 
-type Outcome = { readonly ok: true; readonly value: Json } | { readonly ok: false; readonly error: Error };
 
 /** One accepted job: what the server needs to run it and what the ticket reads. */
 interface JobMessage {
@@ -122,16 +121,7 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
     return {
       id,
       job,
-      async result(resultOptions) {
-        let timer: NodeJS.Timeout | undefined;
-        const waitMs = resultOptions?.timeoutMs;
-        const late = waitMs === undefined ? undefined : new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
-        const settled = await (late === undefined ? outcome : Promise.race([outcome, late]));
-        clearTimeout(timer);
-        if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs ?? 0);
-        if (settled.ok) return settled.value;
-        throw new JobFailedError(job, id, 1, settled.error);
-      },
+      result: (resultOptions) => resultOf(outcome, job, id, resultOptions?.timeoutMs),
     };
   }
 

@@ -13,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { JobFailedError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
+import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
 import type { PoolTask } from './pool-worker.ts';
 
 const traits: RunnerTraits = {
@@ -31,7 +31,6 @@ const traits: RunnerTraits = {
 const entry = fileURLToPath(new URL('./pool-entry.js', import.meta.url));
 let poolCount = 0;
 
-type Outcome = { readonly ok: true; readonly value: Json } | { readonly ok: false; readonly error: Error };
 
 interface Live {
   readonly job: string;
@@ -91,16 +90,7 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     return {
       id,
       job,
-      async result(resultOptions) {
-        let waitTimer: NodeJS.Timeout | undefined;
-        const waitMs = resultOptions?.timeoutMs;
-        const late = waitMs === undefined ? undefined : new Promise<undefined>((resolve) => (waitTimer = setTimeout(resolve, waitMs, undefined)));
-        const settled = await (late === undefined ? outcome : Promise.race([outcome, late]));
-        clearTimeout(waitTimer);
-        if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs ?? 0);
-        if (settled.ok) return settled.value;
-        throw new JobFailedError(job, id, 1, settled.error);
-      },
+      result: (resultOptions) => resultOf(outcome, job, id, resultOptions?.timeoutMs),
     };
   }
 
