@@ -17,8 +17,6 @@ export interface PoolTask {
 }
 
 const channels = new Map<string, BroadcastChannel>();
-// piscina stops a job by terminating its thread, so the job's own signal never fires here.
-const neverAborts = new AbortController().signal;
 
 export default function run(task: PoolTask): Promise<Json> {
   let channel = channels.get(task.channel);
@@ -29,5 +27,7 @@ export default function run(task: PoolTask): Promise<Json> {
     channels.set(task.channel, channel);
   }
   channel.postMessage(task.id);
-  return runJob(task.job, task.data, { attempt: 1, signal: neverAborts });
+  // piscina stops a job by terminating its thread, so this signal never fires; one per job,
+  // because jobs share a thread and a shared signal would collect every sleeping job's listener.
+  return runJob(task.job, task.data, { attempt: 1, signal: new AbortController().signal });
 }

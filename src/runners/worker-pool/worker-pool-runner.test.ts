@@ -29,6 +29,20 @@ describe('worker-pool runner', () => {
     await runner.stop();
   });
 
+  it('runs `concurrency` jobs at once even with fewer threads than that (sleep jobs overlap in a thread)', async () => {
+    const runner = await createWorkerPoolRunner({ concurrency: 8 });
+    let running = 0;
+    let most = 0;
+    runner.onEvent((event) => {
+      if (event.type === 'started') most = Math.max(most, ++running);
+      if (event.type === 'completed' || event.type === 'failed') running--;
+    });
+    const tickets = await Promise.all(Array.from({ length: 16 }, () => runner.submit('sleep', { ms: 300 })));
+    await Promise.all(tickets.map((t) => t.result({ timeoutMs: 20_000 })));
+    expect(most).toBe(8);
+    await runner.stop();
+  });
+
   it('timeoutMs terminates a CPU-bound job\'s thread and fails it with TimeoutError', async () => {
     const runner = await createWorkerPoolRunner({ concurrency: 1 });
     const ticket = await runner.submit('cpu', { ms: 60_000 }, { timeoutMs: 200 });

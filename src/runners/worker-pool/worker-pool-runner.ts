@@ -7,6 +7,14 @@
 // crash is an ordinary failed job here. `timeoutMs` aborts the job through piscina, which
 // terminates the thread running it (the only way to stop a CPU-bound job) and starts another.
 // The line in front of the threads is bounded by `maxQueue` (QueueFullError past it).
+//
+// `concurrency` is how many jobs run at once, as for every runner; it is NOT the thread
+// count. Threads are capped at the cores (a thread per job at c=50 meant 50 threads, each
+// loading tsx, on 2 cores: the pool starved the main thread and ran noop jobs at a few hundred
+// a second), and each thread takes ceil(concurrency / threads) jobs at once, which lets `sleep`
+// jobs overlap inside a thread while `cpu` jobs still get a core each. The price: a thread
+// that dies of a `crash` fails every job it was running. A job with `timeoutMs` runs alone on
+// its thread, so the termination that stops it takes nobody else.
 
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,10 +48,13 @@ interface Live {
 
 export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions('worker-pool', options, ['concurrency', 'maxQueue']);
-  const threads = positiveInteger('concurrency', options.concurrency, availableParallelism());
+  const concurrency = positiveInteger('concurrency', options.concurrency, availableParallelism());
+  const threads = Math.min(concurrency, availableParallelism());
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const channelName = `need-a-queue/worker-pool/${process.pid}/${++poolCount}`;
-  const pool = new Piscina<PoolTask, Json>({ filename: entry, minThreads: threads, maxThreads: threads });
+  // atomics 'disabled': with the default, an idle-looking thread parks in Atomics.wait between
+  // tasks, which freezes the timers of the other jobs sharing that thread.
+  const pool = new Piscina<PoolTask, Json>({ filename: entry, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: Math.ceil(concurrency / threads), atomics: 'disabled' });
   const events = new EventHub();
   const live = new Map<string, Live>();
   const started = new BroadcastChannel(channelName);
@@ -72,7 +83,11 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     events.emit('accepted', id, job, 1);
     const timeoutMs = submitOptions?.timeoutMs;
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
-    const outcome: Promise<Outcome> = pool.run({ id, job, data, channel: channelName }, { signal: controller.signal }).then(
+    // Only a job with a timeout gets a signal: piscina gives an abortable task a thread of its
+    // own (it terminates the thread to stop it), so other jobs never share its fate, while
+    // jobs without one may share a thread.
+    const runOptions = timeoutMs === undefined ? {} : { signal: controller.signal };
+    const outcome: Promise<Outcome> = pool.run({ id, job, data, channel: channelName }, runOptions).then(
       (value) => ({ ok: true, value }),
       // An abort rejects with piscina's AbortError; the reason we gave is the real cause.
       (error: unknown) => ({ ok: false, error: controller.signal.aborted ? toError(controller.signal.reason) : toError(error) }),
