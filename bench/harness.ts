@@ -51,12 +51,14 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchOutcom
   };
   const measurements: SummarizedMeasurement[] = [];
   const skipped: Skipped[] = [];
+  const scenarioDurationsMs: Record<string, number> = {};
   const baselines = options.baselines ?? (await findBaselines());
   const subjects = [...options.runners, ...baselines.map((b) => b.id)];
   try {
     for (const [index, name] of options.scenarios.entries()) {
       if (options.signal.aborted) break;
       options.onScenario?.(name, index, options.scenarios.length);
+      const scenarioStarted = performance.now();
       const scenario = await loadScenario(name);
       const context: BenchContext = {
         profile: options.profile,
@@ -77,6 +79,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchOutcom
         const fix = error !== null && typeof error === 'object' && 'fix' in error && typeof error.fix === 'string' ? error.fix : `run \`need-a-queue bench --scenarios ${name}\` alone to see the error, and report it`;
         skipped.push({ scenario: name, subject: '*', reason: `scenario failed: ${message}`, fix });
       }
+      scenarioDurationsMs[name] = Math.round(performance.now() - scenarioStarted);
     }
   } finally {
     await hub.stop();
@@ -88,6 +91,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchOutcom
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationMs: finished.getTime() - started.getTime(),
+    scenarioDurationsMs,
     complete: !options.signal.aborted,
     scenarios: [...options.scenarios],
     subjects,

@@ -39,6 +39,43 @@ function ratio(m: SummarizedMeasurement, all: readonly SummarizedMeasurement[]):
   return base === undefined || base.median === 0 ? '' : `${(m.median / base.median).toFixed(2)}× ${raw ?? ''}`;
 }
 
+/**
+ * Scenarios with several metrics per case read better wide: one row per subject and case, one
+ * column per metric. `split` names the row part and the column part of a metric.
+ */
+const WIDE: Readonly<Record<string, (metric: string) => { readonly row: string; readonly column: string }>> = {
+  // `p99 submit→done` → row `submit→done`, column `p99`.
+  latency: (metric) => {
+    const [column = metric, ...rest] = metric.split(' ');
+    return { row: rest.join(' '), column };
+  },
+  // `lag p99` → column `lag p99`.
+  'event-loop': (metric) => ({ row: '', column: metric }),
+  memory: (metric) => ({ row: '', column: metric }),
+};
+
+function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string) => { row: string; column: string }): string[][] {
+  const columns: string[] = [];
+  const rows = new Map<string, { label: string[]; cells: Map<string, string>; n: number }>();
+  for (const m of ms) {
+    const { row, column } = split(m.metric);
+    if (!columns.includes(column)) columns.push(column);
+    const key = `${m.subject}\u0000${m.case}\u0000${row}`;
+    let entry = rows.get(key);
+    if (entry === undefined) rows.set(key, (entry = { label: [m.subject, row === '' ? m.case : `${m.case} ${row}`], cells: new Map(), n: m.samples.length }));
+    entry.cells.set(column, `${formatNumber(m.median)} ${m.unit}${m.noisy ? ' *' : ''}`);
+    // Latency rows say what rate the runner really kept up with, beside the offered one.
+    const notes = m.notes;
+    if (notes !== null && typeof notes === 'object' && !Array.isArray(notes) && typeof notes.achievedPerSecond === 'number') {
+      if (!columns.includes('done/s')) columns.push('done/s');
+      entry.cells.set('done/s', formatNumber(notes.achievedPerSecond));
+    }
+  }
+  // The achieved rate reads last, after the percentiles it explains.
+  columns.sort((a, b) => Number(a === 'done/s') - Number(b === 'done/s'));
+  return [['subject', 'case', ...columns, 'n'], ...[...rows.values()].map((r) => [...r.label, ...columns.map((c) => r.cells.get(c) ?? ''), String(r.n)])];
+}
+
 export function formatResults(results: BenchResults): string {
   const env = results.environment;
   const parts: string[] = [
@@ -49,8 +86,10 @@ export function formatResults(results: BenchResults): string {
   ];
   if (!results.complete) parts.push('INTERRUPTED: only what finished is shown.');
   for (const scenario of results.scenarios) {
-    const rows: string[][] = [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']];
-    for (const m of results.measurements.filter((x) => x.scenario === scenario)) {
+    const split = WIDE[scenario];
+    const mine = results.measurements.filter((x) => x.scenario === scenario);
+    const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']] : wideTable(mine, split);
+    for (const m of split === undefined ? mine : []) {
       rows.push([
         m.subject,
         m.case,
@@ -65,7 +104,7 @@ export function formatResults(results: BenchResults): string {
     for (const s of results.skipped.filter((x) => x.scenario === scenario)) rows.push([s.subject, `not measured: ${s.reason} — fix: ${s.fix}`]);
     parts.push(`\n${scenario}\n${rows.length > 1 ? table(rows) : '(nothing measured)\n'}`);
   }
-  parts.push(`NOISY: (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. On 2 cores, sub-ms tail figures are scheduler noise.`);
+  parts.push(`NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`);
   return parts.join('\n') + '\n';
 }
 

@@ -62,6 +62,8 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
+  /** Wall-clock time each scenario took, by name (absent in files from before it was kept). */
+  readonly scenarioDurationsMs?: Readonly<Record<string, number>>;
   /** False when the run was interrupted: what finished is kept. */
   readonly complete: boolean;
   readonly scenarios: readonly string[];

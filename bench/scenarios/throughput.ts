@@ -2,8 +2,9 @@
 // for every runner and every raw baseline in the same run (so kit ÷ raw is a same-run ratio).
 //
 // How it works: one runner per subject, reused for every case; one unrecorded warm-up drain
-// per case (JIT, connections, lazily created queues) that also sizes N, then `repeats` drains, each timed from
-// the first submit to the last `completed` event the runner reports.
+// per case (JIT, connections, lazily created queues) that also sizes N, then `repeats` samples,
+// each one or more drains timed from the first submit to the last `completed` event the runner
+// reports.
 
 import type { Json } from '../../src/contract.ts';
 import { drain } from '../drive.ts';
@@ -41,6 +42,22 @@ export function throughputPlan(profile: Profile): { repeats: number; targetMs: n
   };
 }
 
+/**
+ * One sample: drains of `jobs` jobs, repeated until together they last at least `targetMs`,
+ * as total jobs ÷ total time. The job cap keeps one drain's memory bounded, and a runner fast
+ * enough to drain the cap in a few milliseconds (a bare promise does 50 000 noops in ~3 ms)
+ * would otherwise be timed over one GC pause or scheduler blip.
+ */
+async function sample(targetMs: number, jobs: number, drainOnce: () => Promise<number>, signal: AbortSignal): Promise<number> {
+  let total = 0;
+  let elapsed = 0;
+  do {
+    elapsed += await drainOnce();
+    total += jobs;
+  } while (elapsed < targetMs && !signal.aborted);
+  return (total / elapsed) * 1000;
+}
+
 function jobsFor(plan: ReturnType<typeof throughputPlan>, warmupJobs: number, warmupMs: number): number {
   const rate = warmupJobs / Math.max(warmupMs, 0.001);
   return Math.round(Math.min(plan.maxJobs, Math.max(plan.minJobs, rate * plan.targetMs)));
@@ -72,8 +89,7 @@ async function runnerCases(id: string, context: BenchContext, out: Measurement[]
       const samples: number[] = [];
       for (let r = 0; r < plan.repeats && !context.signal.aborted; r++) {
         context.progress(`throughput ${id} ${c.label}: run ${r + 1}/${plan.repeats}`);
-        const result = await drain(opened.runner, c.job, c.data, jobs);
-        samples.push((jobs / result.elapsedMs) * 1000);
+        samples.push(await sample(plan.targetMs, jobs, async () => (await drain(opened.runner, c.job, c.data, jobs)).elapsedMs, context.signal));
       }
       if (samples.length > 0) out.push(measurement(id, c, jobs, samples, opened.note));
     }
@@ -94,7 +110,7 @@ async function baselineCases(id: string, context: BenchContext, out: Measurement
     const samples: number[] = [];
     for (let r = 0; r < plan.repeats && !context.signal.aborted; r++) {
       context.progress(`throughput ${id} ${c.label}: run ${r + 1}/${plan.repeats}`);
-      samples.push((jobs / (await baseline.drain({ ...args, jobs }))) * 1000);
+      samples.push(await sample(plan.targetMs, jobs, () => baseline.drain({ ...args, jobs }), context.signal));
     }
     if (samples.length > 0) out.push(measurement(id, c, jobs, samples, 'raw baseline'));
   }

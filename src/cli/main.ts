@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRunners } from './commands/runners.ts';
+import { registerStability } from './commands/stability.ts';
 import { register as registerWorker } from './commands/worker.ts';
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     });
   registerBench(program);
   registerCompare(program);
+  registerStability(program);
   registerWorker(program);
   registerRun(program);
   registerRunners(program);

@@ -85,7 +85,8 @@ async function benchCommand(flags: BenchFlags): Promise<void> {
     });
     bar?.stop();
     printResultsTable(results);
-    process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s; results: ${file ?? '(not written)'}\n`);
+    const took = Object.entries(results.scenarioDurationsMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ');
+    process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took}); results: ${file ?? '(not written)'}\n`);
   } finally {
     bar?.stop();
     process.removeListener('SIGINT', onSigint);
