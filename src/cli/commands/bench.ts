@@ -54,9 +54,20 @@ async function benchCommand(flags: BenchFlags): Promise<void> {
   const baselines = asked === undefined ? allBaselines : allBaselines.filter((b) => asked.includes(b.id));
 
   const controller = new AbortController();
+  // The listener stays for the whole run: while it is there, the private servers' cleanup
+  // (src/services/cleanup.ts) leaves them up for the graceful stop. Removing it on the first
+  // Ctrl-C let the cleanup take the signal as unhandled and end the process mid-write.
+  // A second Ctrl-C quits at once, but only a second from the user: npm or a wrapper may relay
+  // the terminal's one SIGINT again a moment after the process got it itself.
+  let firstSigint = 0;
   const onSigint = () => {
+    if (controller.signal.aborted && performance.now() - firstSigint < 1000) return;
+    if (controller.signal.aborted) {
+      process.stderr.write('\nquitting at once: nothing more is written\n');
+      process.exit(130);
+    }
     process.stderr.write('\nstopping: finishing the current step, then writing what finished (Ctrl-C again to quit at once)\n');
-    process.removeListener('SIGINT', onSigint);
+    firstSigint = performance.now();
     controller.abort();
   };
   process.on('SIGINT', onSigint);
@@ -86,6 +97,8 @@ async function benchCommand(flags: BenchFlags): Promise<void> {
     bar?.stop();
     printResultsTable(results);
     const took = Object.entries(results.scenarioDurationsMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ');
+    // Interrupted: the file is written, and the exit code still says the run was cut short.
+    if (!results.complete) process.exitCode = 130;
     process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took}); results: ${file ?? '(not written)'}\n`);
   } finally {
     bar?.stop();
