@@ -1,6 +1,7 @@
 // need-a-queue's command line. Wires the commands together and turns errors into exit
-// codes: 2 for bad input (unknown flag, runner, job, option), 1 for anything else, with the
-// error's `fix` line so nobody has to guess what to do next. Imported by nothing.
+// codes: 2 for bad input (unknown flag, runner, job, option, a corrupt results file), 1 for
+// anything else, with the error's `fix` line so nobody has to guess what to do next.
+// Imported by nothing.
 
 import { Command, CommanderError } from 'commander';
 import { NeedAQueueError } from '../errors.ts';
@@ -13,7 +14,7 @@ import { registerStability } from './commands/stability.ts';
 import { register as registerWorker } from './commands/worker.ts';
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
-const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT']);
+const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT', 'RESULTS_FILE']);
 
 export function buildProgram(): Command {
   const program = new Command('need-a-queue')

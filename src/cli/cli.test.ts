@@ -1,0 +1,83 @@
+// The command line as a user meets it: a real `node bin/need-a-queue.js` process, its exit code,
+// what it prints, and what it leaves on disk.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/need-a-queue.js', import.meta.url));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI; `onOutput` may act on the process (send it a signal) as lines arrive. */
+function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) => void, timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    // detached: its own process group, so a signal can go to the group as a terminal sends it.
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      reject(new Error(`CLI ${args.join(' ')} did not exit within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      onOutput?.(stdout, child.pid ?? 0);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'need-a-queue-cli-'));
+
+describe('need-a-queue CLI', () => {
+  it('an unknown runner exits 2 and lists the runners to use', async () => {
+    const run = await cli(['bench', '--runners', 'sidekiq', '--out', join(scratch(), 'r.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown runner .*sidekiq[\s\S]*fix: use one of: fire-and-forget/);
+  });
+
+  it('an unknown profile exits 2 and names the profiles', async () => {
+    const run = await cli(['bench', '--profile', 'huge']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/quick, full/);
+  });
+
+  it('a corrupt results file given to compare exits 2 and says how to get a fresh one', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'a.json'), '{"schemaVersion": 1, "environment": ');
+    const run = await cli(['compare', join(dir, 'a.json'), join(dir, 'a.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Results file .*a\.json: is not JSON[\s\S]*fix: run `need-a-queue bench`/);
+  });
+
+  it('Ctrl-C (SIGINT to the process group) during a bench writes what finished and exits 130', async () => {
+    const out = join(scratch(), 'interrupted.json');
+    let sent = false;
+    const run = await cli(['bench', '--runners', 'task', '--scenarios', 'micro,event-loop', '--out', out], (stdout, pid) => {
+      // Once the first scenario is under way, interrupt the whole group, as a terminal does.
+      if (!sent && stdout.includes('micro otp-')) {
+        sent = true;
+        process.kill(-pid, 'SIGINT');
+      }
+    });
+    expect(sent).toBe(true);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/stopping: finishing the current step/);
+    expect(run.stdout).toMatch(/INTERRUPTED: only what finished is shown/);
+    expect(existsSync(out)).toBe(true);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; scenarios: string[] };
+    expect(results.complete).toBe(false);
+  });
+});
