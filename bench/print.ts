@@ -76,35 +76,56 @@ function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string)
   return [['subject', 'case', ...columns, 'n'], ...[...rows.values()].map((r) => [...r.label, ...columns.map((c) => r.cells.get(c) ?? ''), String(r.n)])];
 }
 
-export function formatResults(results: BenchResults): string {
+/** One line naming where and when the figures were measured: every table and page starts with it. */
+export function describeRun(results: BenchResults): string {
   const env = results.environment;
-  const parts: string[] = [
-    `need-a-queue bench · profile ${env.profile} · ${env.date} · node ${env.node} · ${env.cpuModel} × ${env.cores} · ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB · ${env.os}` +
-      (env.redisVersion ? ` · Redis ${env.redisVersion}` : '') +
-      (env.postgresVersion ? ` · PostgreSQL ${env.postgresVersion}` : '') +
-      ` · BullMQ ${env.bullmqVersion} · commit ${env.gitCommit.slice(0, 10)}`,
-  ];
+  return (
+    `profile ${env.profile} · ${env.date} · node ${env.node} · ${env.cpuModel} × ${env.cores} · ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB · ${env.os}` +
+    (env.redisVersion ? ` · Redis ${env.redisVersion}` : '') +
+    (env.postgresVersion ? ` · PostgreSQL ${env.postgresVersion}` : '') +
+    ` · BullMQ ${env.bullmqVersion} · commit ${env.gitCommit.slice(0, 10)}`
+  );
+}
+
+export interface ScenarioTable {
+  /** Header first; each row has the header's length. */
+  readonly rows: readonly (readonly string[])[];
+  /** Subjects that could not be measured, with the reason and the fix. */
+  readonly skipped: readonly string[];
+}
+
+/** A scenario's figures as rows, for the terminal table and the HTML report alike. */
+export function scenarioTable(results: BenchResults, scenario: string): ScenarioTable {
+  const split = WIDE[scenario];
+  const mine = results.measurements.filter((x) => x.scenario === scenario);
+  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']] : wideTable(mine, split);
+  for (const m of split === undefined ? mine : []) {
+    rows.push([
+      m.subject,
+      m.case,
+      m.metric,
+      `${formatNumber(m.median)} ${m.unit}`,
+      `${formatNumber(m.min)}–${formatNumber(m.max)}`,
+      String(m.samples.length),
+      m.samples.length < 2 ? '-' : `${(m.spread * 100).toFixed(0)}%${m.noisy ? ' NOISY' : ''}`,
+      ratio(m, results.measurements),
+    ]);
+  }
+  const skipped = results.skipped.filter((x) => x.scenario === scenario).map((s) => `${s.subject}: not measured: ${s.reason} — fix: ${s.fix}`);
+  return { rows, skipped };
+}
+
+export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`;
+
+export function formatResults(results: BenchResults): string {
+  const parts: string[] = [`need-a-queue bench · ${describeRun(results)}`];
   if (!results.complete) parts.push('INTERRUPTED: only what finished is shown.');
   for (const scenario of results.scenarios) {
-    const split = WIDE[scenario];
-    const mine = results.measurements.filter((x) => x.scenario === scenario);
-    const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']] : wideTable(mine, split);
-    for (const m of split === undefined ? mine : []) {
-      rows.push([
-        m.subject,
-        m.case,
-        m.metric,
-        `${formatNumber(m.median)} ${m.unit}`,
-        `${formatNumber(m.min)}–${formatNumber(m.max)}`,
-        String(m.samples.length),
-        m.samples.length < 2 ? '-' : `${(m.spread * 100).toFixed(0)}%${m.noisy ? ' NOISY' : ''}`,
-        ratio(m, results.measurements),
-      ]);
-    }
-    for (const s of results.skipped.filter((x) => x.scenario === scenario)) rows.push([s.subject, `not measured: ${s.reason} — fix: ${s.fix}`]);
-    parts.push(`\n${scenario}\n${rows.length > 1 ? table(rows) : '(nothing measured)\n'}`);
+    const { rows, skipped } = scenarioTable(results, scenario);
+    const body = rows.length > 1 ? table(rows) : '(nothing measured)\n';
+    parts.push(`\n${scenario}\n${body}${skipped.map((line) => `${line}\n`).join('')}`);
   }
-  parts.push(`NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`);
+  parts.push(NOISY_LEGEND);
   return parts.join('\n') + '\n';
 }
 

@@ -114,8 +114,8 @@ export class QueueFullError extends NeedAQueueError {
 
 export class ServiceUnavailableError extends NeedAQueueError {
   override name = 'ServiceUnavailableError';
-  readonly service: 'redis' | 'postgres';
-  constructor(service: 'redis' | 'postgres', message: string, fix: string, options?: { cause?: unknown }) {
+  readonly service: 'redis' | 'postgres' | 'chromium';
+  constructor(service: 'redis' | 'postgres' | 'chromium', message: string, fix: string, options?: { cause?: unknown }) {
     super('SERVICE_UNAVAILABLE', message, fix, options);
     this.service = service;
   }

@@ -9,6 +9,7 @@ import { registerBench } from './commands/bench.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerJobs } from './commands/jobs.ts';
 import { registerRun } from './commands/run.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRunners } from './commands/runners.ts';
 import { registerStability } from './commands/stability.ts';
 import { register as registerWorker } from './commands/worker.ts';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCompare(program);
   registerStability(program);
+  registerReport(program);
   registerWorker(program);
   registerRun(program);
   registerRunners(program);

@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { findBaselines } from '../../../bench/discover.ts';
 import { runBench } from '../../../bench/harness.ts';
 import { printResultsTable } from '../../../bench/print.ts';
+import { reportFileFor, writeReport } from '../../../bench/report/render.ts';
 import { defaultScenarios, isScenarioName, scenarioNames } from '../../../bench/scenarios/index.ts';
 import type { Profile } from '../../../bench/types.ts';
 import { BenchArgumentError, UnknownRunnerError } from '../../errors.ts';
@@ -96,10 +97,12 @@ async function benchCommand(flags: BenchFlags): Promise<void> {
     });
     bar?.stop();
     printResultsTable(results);
+    const report = file === undefined ? undefined : writeReport(results, reportFileFor(file));
     const took = Object.entries(results.scenarioDurationsMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ');
     // Interrupted: the file is written, and the exit code still says the run was cut short.
     if (!results.complete) process.exitCode = 130;
     process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took}); results: ${file ?? '(not written)'}\n`);
+    if (report !== undefined) process.stdout.write(`charts and tables: open ${report} in a browser\n`);
   } finally {
     bar?.stop();
     process.removeListener('SIGINT', onSigint);
