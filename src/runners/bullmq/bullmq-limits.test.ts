@@ -3,6 +3,7 @@
 // failure), a CPU-bound job on the worker's thread stops lock renewal and runs twice, and a job
 // added inside a PostgreSQL transaction that rolls back still runs (the queue uses its own
 // connection: the outbox pattern is the fix). Counted from a ledger keyed by payload uuid.
+// The fixes, proved the same way, are in ./fixes/ (a sandboxed processor, a transactional outbox).
 
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -61,21 +61,9 @@ export interface SpawnedWorker {
 
 const live = new Set<ChildProcess>();
 
+/** A `need-a-queue worker` process (worker-process.ts) with `args`; see spawnScript. */
 export function spawnWorker(args: readonly string[]): SpawnedWorker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_PROCESS_FILE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (live.delete(child), resolve(code))));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output.push(...chunk.split('\n').filter((l) => l !== ''));
-      if (output.some((l) => l.startsWith('ready '))) resolve();
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(`stderr: ${chunk}`));
-    void exited.then((code) => reject(new Error(`worker exited (${String(code)}) before ready: ${output.join('\n')}`)));
-  });
-  ready.catch(() => undefined);
-  return { child, ready, output, exited };
+  return spawnScript(WORKER_PROCESS_FILE, args);
 }
 
 /** SIGKILLs every worker still alive: call it in afterEach. */
@@ -86,4 +74,25 @@ export async function killAllWorkers(): Promise<void> {
     child.kill('SIGKILL');
   }));
   await Promise.all(waits);
+}
+
+/**
+ * Like spawnWorker, for any TypeScript entry file (`node --import tsx FILE ...args`) that
+ * prints `ready <pid>` once it is up; tracked, so killAllWorkers SIGKILLs it too.
+ */
+export function spawnScript(file: string, args: readonly string[]): SpawnedWorker {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (live.delete(child), resolve(code))));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output.push(...chunk.split('\n').filter((l) => l !== ''));
+      if (output.some((l) => l.startsWith('ready '))) resolve();
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(`stderr: ${chunk}`));
+    void exited.then((code) => reject(new Error(`${file} exited (${String(code)}) before ready: ${output.join('\n')}`)));
+  });
+  ready.catch(() => undefined);
+  return { child, ready, output, exited };
 }
