@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
 import { GenServer, type ExitReason, type ServerCallbacks } from './gen-server.ts';
 
@@ -26,6 +26,10 @@ const counter: ServerCallbacks<number, 'get' | 'boom' | { wait: Promise<void> },
     return state + 1;
   },
 };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('GenServer', () => {
   it('handles messages from one sender in the order they were sent', async () => {
@@ -151,6 +155,49 @@ describe('GenServer', () => {
     const server = await GenServer.start(counter, { batch: 10 });
     for (let i = 0; i < 105; i++) server.cast('inc');
     await expect(server.call('get')).resolves.toBe(105);
+  });
+
+  it('times a call out after 5 s by default, as Elixir does', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const server = await GenServer.start(counter);
+    const outcome: unknown[] = [];
+    server.call({ wait: new Promise<void>(() => undefined) }).catch((error: unknown) => outcome.push(error));
+    await vi.advanceTimersByTimeAsync(4990);
+    expect(outcome).toEqual([]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(outcome).toHaveLength(1);
+    expect(outcome[0]).toBeInstanceOf(CallTimeoutError);
+    expect((outcome[0] as CallTimeoutError).timeoutMs).toBe(5000);
+  });
+
+  it('runs terminate with reason normal on stop, and tells exit listeners', async () => {
+    const reasons: ExitReason[] = [];
+    const terminated: ExitReason[] = [];
+    const server = await GenServer.start({ ...counter, terminate: (reason) => void terminated.push(reason) });
+    server.onExit((reason) => reasons.push(reason));
+    await server.stop();
+    expect(terminated).toEqual([{ kind: 'normal' }]);
+    expect(reasons).toEqual([{ kind: 'normal' }]);
+  });
+
+  it('rejects start when init throws, with init\'s own error', async () => {
+    const own = new Error('init failed');
+    await expect(
+      GenServer.start({
+        init: () => {
+          throw own;
+        },
+      }),
+    ).rejects.toBe(own);
+  });
+
+  it('yields to the event loop after `batch` messages in a row', async () => {
+    const server = await GenServer.start(counter, { batch: 10 });
+    for (let i = 0; i < 100; i++) server.cast('inc');
+    // Scheduled before the drain: it runs once the first batch has used up its turn.
+    const seenByImmediate = new Promise<number>((resolve) => setImmediate(() => resolve(100 - server.queued)));
+    await expect(seenByImmediate).resolves.toBe(10);
+    await expect(server.call('get')).resolves.toBe(100);
   });
 
   it('a cast is never handled inside cast(): its sender carries on first', async () => {

@@ -1,7 +1,8 @@
 // GenServer: private state and one mailbox handled strictly in order, Elixir's GenServer in Node.
 //
-// How it works: `call`, `cast` and `send` (info) put an envelope on a ring-buffer mailbox
-// (O(1), no Array.shift) and, if the server is idle, schedule one drain as a microtask, so
+// How it works: `call`, `cast` and `send` (info) put a message on a ring-buffer mailbox
+// (O(1), no Array.shift; a cast or info is two slots, kind and payload, with no envelope
+// allocated: see mailbox.ts) and, if the server is idle, schedule one drain as a microtask, so
 // no timer stands between a message and its handling. The drain hands messages to the
 // callbacks one at a time; a callback that returns a promise is awaited before the next
 // message, so order holds for async work too. After `batch` messages in a row the drain
@@ -17,7 +18,7 @@
 // refused, and exit listeners (a supervisor) hear why.
 
 import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
-import { RingQueue } from './ring-queue.ts';
+import { EMPTY, Mailbox } from './mailbox.ts';
 
 /** What handleCall returns: the reply for the caller and the next state. */
 export interface CallResult<Reply, State> {
@@ -56,17 +57,14 @@ export interface ServerOptions {
   readonly batch?: number;
 }
 
+// Message kinds, as stored in the mailbox beside each payload.
 const CALL = 0;
 const CAST = 1;
 const INFO = 2;
 
-interface Envelope {
-  readonly kind: typeof CALL | typeof CAST | typeof INFO;
-  readonly payload: unknown;
-}
-
-interface CallEnvelope extends Envelope {
-  readonly kind: typeof CALL;
+/** A call's payload in the mailbox: the request and the way back to its caller. */
+interface CallEnvelope {
+  readonly request: unknown;
   deadline: number;
   readonly timeoutMs: number;
   resolve: ((value: unknown) => void) | undefined;
@@ -81,7 +79,7 @@ const resolved = Promise.resolve();
 export class GenServer<State, Call = never, Reply = never, Cast = never, Info = never> {
   readonly name: string;
   readonly #callbacks: ServerCallbacks<State, Call, Reply, Cast, Info>;
-  readonly #mailbox = new RingQueue<Envelope>(64);
+  readonly #mailbox = new Mailbox(64);
   readonly #capacity: number;
   readonly #callTimeoutMs: number;
   readonly #batch: number;
@@ -135,16 +133,16 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     if (this.#status !== 'running') return Promise.reject(this.#refusal());
     if (this.#mailbox.size >= this.#capacity) return Promise.reject(new MailboxFullError(this.name, this.#capacity));
     return new Promise<Reply>((resolve, reject) => {
-      const envelope: CallEnvelope = { kind: CALL, payload: request, deadline: Infinity, timeoutMs, resolve: resolve as (value: unknown) => void, reject };
+      const envelope: CallEnvelope = { request, deadline: Infinity, timeoutMs, resolve: resolve as (value: unknown) => void, reject };
       if (!this.#draining) {
         // Idle server, empty mailbox: nothing is ahead of this call, so handle it now instead of
         // a microtask later. Order is unchanged; it saves a hop (about half a call's cost).
         this.#draining = true;
-        this.#mailbox.push(envelope);
+        this.#mailbox.push(CALL, envelope);
         this.#run();
         if (envelope.resolve === undefined) return; // answered (or crashed) already: no deadline needed
       } else {
-        this.#enqueue(envelope);
+        this.#enqueue(CALL, envelope);
       }
       // Clock read only for calls that wait: performance.now() costs about 60 ns.
       envelope.deadline = performance.now() + timeoutMs;
@@ -156,14 +154,14 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
   cast(message: Cast): void {
     if (this.#status !== 'running') throw this.#refusal();
     if (this.#mailbox.size >= this.#capacity) throw new MailboxFullError(this.name, this.#capacity);
-    this.#enqueue({ kind: CAST, payload: message });
+    this.#enqueue(CAST, message);
   }
 
   /** An "info" message, as from a timer or a monitor: handled by handleInfo, in mailbox order. */
   send(message: Info): void {
     if (this.#status !== 'running') throw this.#refusal();
     if (this.#mailbox.size >= this.#capacity) throw new MailboxFullError(this.name, this.#capacity);
-    this.#enqueue({ kind: INFO, payload: message });
+    this.#enqueue(INFO, message);
   }
 
   /** Listens for the server's end; returns the unsubscribe function. */
@@ -182,8 +180,8 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     return Promise.resolve();
   }
 
-  #enqueue(envelope: Envelope): void {
-    this.#mailbox.push(envelope);
+  #enqueue(kind: number, payload: unknown): void {
+    this.#mailbox.push(kind, payload);
     if (!this.#draining) {
       this.#draining = true;
       // A then on a settled promise, not queueMicrotask: Node wraps each queueMicrotask
@@ -192,69 +190,77 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     }
   }
 
-  /** Handles messages until the mailbox is empty, a callback goes async, or the batch is used up. */
+  /**
+   * Handles messages until the mailbox is empty, a callback goes async, or the batch is used up.
+   * One try around the whole loop, not one per message: any throw in here is a callback's
+   * (replying cannot throw), and it ends the loop either way.
+   */
   #run(): void {
+    const mailbox = this.#mailbox;
     let handled = 0;
-    while (this.#status === 'running') {
-      const envelope = this.#mailbox.take();
-      if (envelope === undefined) {
-        this.#draining = false;
-        return;
+    try {
+      while (this.#status === 'running') {
+        const kind = mailbox.peekKind();
+        if (kind === EMPTY) {
+          this.#draining = false;
+          return;
+        }
+        const payload = mailbox.take();
+        const outcome = this.#dispatch(kind, payload);
+        if (isThenable(outcome)) {
+          this.#await(kind, payload, outcome);
+          return;
+        }
+        this.#settle(kind, payload, outcome);
+        if (++handled >= this.#batch) {
+          // Let timers and I/O run before the next batch.
+          setImmediate(this.#drain);
+          return;
+        }
       }
-      let outcome: unknown;
-      try {
-        outcome = this.#dispatch(envelope);
-      } catch (error) {
-        this.#exit({ kind: 'crash', error: asError(error) });
-        return;
-      }
-      if (isThenable(outcome)) {
-        // Async callback: the next message waits for it, which is what keeps order.
-        outcome.then(
-          (value) => {
-            if (this.#status !== 'running') return;
-            this.#settle(envelope, value);
-            this.#run();
-          },
-          (error: unknown) => this.#exit({ kind: 'crash', error: asError(error) }),
-        );
-        return;
-      }
-      this.#settle(envelope, outcome);
-      if (++handled >= this.#batch) {
-        // Let timers and I/O run before the next batch.
-        setImmediate(this.#drain);
-        return;
-      }
+    } catch (error) {
+      this.#exit({ kind: 'crash', error: asError(error) });
     }
   }
 
-  #dispatch(envelope: Envelope): unknown {
+  /** Async callback: the next message waits for it, which is what keeps order. */
+  #await(kind: number, payload: unknown, outcome: PromiseLike<unknown>): void {
+    outcome.then(
+      (value) => {
+        if (this.#status !== 'running') return;
+        this.#settle(kind, payload, value);
+        this.#run();
+      },
+      (error: unknown) => this.#exit({ kind: 'crash', error: asError(error) }),
+    );
+  }
+
+  #dispatch(kind: number, payload: unknown): unknown {
     const callbacks = this.#callbacks;
-    switch (envelope.kind) {
-      case CALL: {
-        this.#current = envelope as CallEnvelope;
-        if (callbacks.handleCall === undefined) throw new Error(`server \`${this.name}\` has no handleCall`);
-        return callbacks.handleCall(envelope.payload as Call, this.#state);
-      }
-      case CAST:
-        if (callbacks.handleCast === undefined) throw new Error(`server \`${this.name}\` has no handleCast`);
-        return callbacks.handleCast(envelope.payload as Cast, this.#state);
-      default:
-        if (callbacks.handleInfo === undefined) return this.#state; // unexpected info is ignored, as in Elixir
-        return callbacks.handleInfo(envelope.payload as Info, this.#state);
+    if (kind === CAST) {
+      // Checked first: casts are the bulk of a busy server's mail.
+      if (callbacks.handleCast === undefined) throw new Error(`server \`${this.name}\` has no handleCast`);
+      return callbacks.handleCast(payload as Cast, this.#state);
     }
+    if (kind === CALL) {
+      const call = payload as CallEnvelope;
+      this.#current = call;
+      if (callbacks.handleCall === undefined) throw new Error(`server \`${this.name}\` has no handleCall`);
+      return callbacks.handleCall(call.request as Call, this.#state);
+    }
+    if (callbacks.handleInfo === undefined) return this.#state; // unexpected info is ignored, as in Elixir
+    return callbacks.handleInfo(payload as Info, this.#state);
   }
 
   /** Stores the new state; for a call, replies unless the caller already gave up. */
-  #settle(envelope: Envelope, outcome: unknown): void {
-    if (envelope.kind !== CALL) {
+  #settle(kind: number, payload: unknown, outcome: unknown): void {
+    if (kind !== CALL) {
       this.#state = outcome as State;
       return;
     }
     const { reply, state } = outcome as CallResult<Reply, State>;
     this.#state = state;
-    const call = envelope as CallEnvelope;
+    const call = payload as CallEnvelope;
     this.#current = undefined;
     const resolve = call.resolve;
     if (resolve === undefined) return; // timed out earlier: the late reply is dropped
@@ -275,9 +281,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     this.#timerDeadline = Infinity;
     const at = performance.now();
     let next = Infinity;
-    const check = (envelope: Envelope) => {
-      if (envelope.kind !== CALL) return;
-      const call = envelope as CallEnvelope;
+    const check = (call: CallEnvelope) => {
       if (call.reject === undefined) return;
       if (call.deadline <= at) {
         const reject = call.reject;
@@ -286,7 +290,9 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
       } else if (call.deadline < next) next = call.deadline;
     };
     if (this.#current !== undefined) check(this.#current);
-    this.#mailbox.forEach(check);
+    this.#mailbox.forEach((kind, payload) => {
+      if (kind === CALL) check(payload as CallEnvelope);
+    });
     if (next !== Infinity) this.#armTimer(next);
   }
 
@@ -304,10 +310,10 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     const owed = this.#current;
     this.#current = undefined;
     if (owed !== undefined) rejectCall(owed, error);
-    for (const envelope of this.#mailbox.clear()) {
+    this.#mailbox.clear((kind, payload) => {
       this.#droppedOnExit++;
-      if (envelope.kind === CALL) rejectCall(envelope as CallEnvelope, error);
-    }
+      if (kind === CALL) rejectCall(payload as CallEnvelope, error);
+    });
     this.#draining = false;
     try {
       this.#callbacks.terminate?.(reason, this.#state);

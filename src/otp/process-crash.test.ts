@@ -38,6 +38,13 @@ describe('what ends a Node process (child processes)', () => {
     expect(output).toContain('survived');
   });
 
+  it('a job failing on the kit\'s fire-and-forget runner is reported to onError and the process lives', async () => {
+    const { code, output } = await run('fire-and-forget');
+    expect(code, output).toBe(0);
+    expect(output).toContain('reported: planned failure 1 of 1');
+    expect(output).toContain('survived');
+  });
+
   it('a `crash` job (uncaught exception) in an in-process server ends the whole process', async () => {
     const { code, output } = await run('crash-in-process');
     expect(code, output).not.toBe(0);

@@ -30,12 +30,17 @@ async function supervised(registry = new Registry<Counter>()) {
   return { supervisor, registry, events };
 }
 
-/** Crashes the current counter and waits for the supervisor to react. */
-async function crash(supervisor: Supervisor<Counter>): Promise<void> {
-  const server = supervisor.which('counter');
-  if (server === undefined) throw new Error('no counter to crash');
+/** A child spec for a counter under `id`, started fresh each time. */
+function counterSpec(id: string) {
+  return { id, start: () => GenServer.start(counter, { name: id }) };
+}
+
+/** Crashes the current child `id` and waits for the supervisor to react. */
+async function crash(supervisor: Supervisor<Counter>, id = 'counter'): Promise<void> {
+  const server = supervisor.which(id);
+  if (server === undefined) throw new Error(`no ${id} to crash`);
   server.cast('boom');
-  await vi.waitFor(() => expect(supervisor.which('counter')).not.toBe(server));
+  await vi.waitFor(() => expect(supervisor.which(id)).not.toBe(server));
   // Let a restart's async start settle.
   await new Promise((resolve) => setImmediate(resolve));
 }
@@ -100,5 +105,58 @@ describe('Supervisor (one-for-one)', () => {
     registry.lookup('counter').cast('inc');
     await expect(registry.lookup('counter').call('get')).resolves.toBe(1);
     await supervisor.stop();
+  });
+
+  it('one-for-one: a crash restarts only that child; its sibling keeps its incarnation and state', async () => {
+    const supervisor = await Supervisor.start<Counter>([counterSpec('a'), counterSpec('b')]);
+    const sibling = supervisor.which('b');
+    sibling?.cast('inc');
+    await crash(supervisor, 'a');
+    expect(supervisor.which('b')).toBe(sibling);
+    await expect(sibling?.call('get')).resolves.toBe(1);
+    expect(supervisor.restarts).toBe(1);
+    await supervisor.stop();
+  });
+
+  it('reports each crash as a `crashed` event followed by a `restarted` event with the running count', async () => {
+    const { supervisor, events } = await supervised();
+    await crash(supervisor);
+    await crash(supervisor);
+    expect(events.map((e) => [e.type, 'restarts' in e ? e.restarts : undefined])).toEqual([
+      ['crashed', undefined],
+      ['restarted', 1],
+      ['crashed', undefined],
+      ['restarted', 2],
+    ]);
+    const first = events[0];
+    expect(first?.type === 'crashed' ? first.error.message : undefined).toBe('boom');
+    await supervisor.stop();
+  });
+
+  it('on giving up, stops every other child', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const supervisor = await Supervisor.start<Counter>([counterSpec('a'), counterSpec('b')]);
+    const sibling = supervisor.which('b');
+    for (let i = 0; i < 4; i++) await crash(supervisor, 'a');
+    expect(supervisor.status).toBe('gave-up');
+    await vi.waitFor(() => expect(sibling?.status).toBe('stopped'));
+    expect(supervisor.which('b')).toBeUndefined();
+  });
+
+  it('gives up at once, with `restart-failed` then `gave-up` events, when a restart cannot start the child', async () => {
+    let starts = 0;
+    const supervisor = await Supervisor.start<Counter>([
+      {
+        id: 'counter',
+        start: () => (++starts === 1 ? GenServer.start(counter) : Promise.reject(new Error('cannot start'))),
+      },
+    ]);
+    const events: SupervisorEvent[] = [];
+    supervisor.onEvent((event) => events.push(event));
+    supervisor.which('counter')?.cast('boom');
+    const report = await supervisor.whenGaveUp();
+    expect(report.error.message).toBe('cannot start');
+    expect(events.map((e) => e.type)).toEqual(['crashed', 'restart-failed', 'gave-up']);
+    expect(supervisor.status).toBe('gave-up');
   });
 });

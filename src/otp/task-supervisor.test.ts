@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QueueFullError } from '../errors.ts';
-import { TaskSupervisor } from './task-supervisor.ts';
+import { InvalidOptionError, QueueFullError, RunnerStoppedError } from '../errors.ts';
+import { TaskSupervisor, type TaskSupervisorOptions } from './task-supervisor.ts';
 
 function gate() {
   let open!: () => void;
@@ -59,5 +59,36 @@ describe('TaskSupervisor', () => {
     open();
     await supervisor.idle();
     expect(ran).toBe(false);
+  });
+
+  it('never runs the work it refused (reject policy)', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1, maxQueue: 0 });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    let ran = false;
+    await expect(supervisor.start(() => void (ran = true))).rejects.toBeInstanceOf(QueueFullError);
+    open();
+    await supervisor.idle();
+    expect(ran).toBe(false);
+  });
+
+  it('close() releases callers held by the wait policy with RunnerStoppedError', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1, maxQueue: 0, overflow: 'wait' });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    const held = supervisor.start(() => 'never');
+    supervisor.close();
+    await expect(held).rejects.toBeInstanceOf(RunnerStoppedError);
+    open();
+    await supervisor.idle();
+  });
+
+  it.each<[string, TaskSupervisorOptions]>([
+    ['concurrency 0', { concurrency: 0 }],
+    ['concurrency 1.5', { concurrency: 1.5 }],
+    ['maxQueue -1', { maxQueue: -1 }],
+    ['overflow "drop"', { overflow: 'drop' as never }],
+  ])('refuses %s with InvalidOptionError', (_label, options) => {
+    expect(() => new TaskSupervisor(options)).toThrow(InvalidOptionError);
   });
 });

@@ -6,13 +6,17 @@
 // overflow policy decides: `reject` (default) rejects with QueueFullError at once; `wait`
 // holds the caller until there is room. Each finishing task starts the next in line.
 // `start` resolves with the handle once the work is accepted (running or in line); the handle
-// behaves as a Task's even while waiting (await, yield, cancel).
+// behaves as a Task's even while waiting (await, yield, cancel). Bad options throw
+// InvalidOptionError at construction: `concurrency: 0` would otherwise queue every task forever,
+// and a misspelt policy would silently behave as another.
 
-import { QueueFullError, RunnerStoppedError } from '../errors.ts';
+import { InvalidOptionError, QueueFullError, RunnerStoppedError } from '../errors.ts';
 import { RingQueue } from './ring-queue.ts';
 import { Task, type TaskOptions, type TaskWork } from './task.ts';
 
 export type OverflowPolicy = 'reject' | 'wait';
+
+const policies: readonly OverflowPolicy[] = ['reject', 'wait'];
 
 export interface TaskSupervisorOptions {
   /** Tasks running at once. Default 64. */
@@ -38,9 +42,13 @@ export class TaskSupervisor {
   readonly #idleWaiters: (() => void)[] = [];
 
   constructor(options: TaskSupervisorOptions = {}) {
-    this.#concurrency = options.concurrency ?? 64;
-    this.#maxQueue = options.maxQueue ?? Infinity;
-    this.#overflow = options.overflow ?? 'reject';
+    const { concurrency = 64, maxQueue = Infinity, overflow = 'reject' } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidOptionError('concurrency', 'an integer >= 1', concurrency);
+    if (maxQueue !== Infinity && (!Number.isInteger(maxQueue) || maxQueue < 0)) throw new InvalidOptionError('maxQueue', 'an integer >= 0, or Infinity', maxQueue);
+    if (!policies.includes(overflow)) throw new InvalidOptionError('overflow', `one of ${policies.join(', ')}`, overflow);
+    this.#concurrency = concurrency;
+    this.#maxQueue = maxQueue;
+    this.#overflow = overflow;
   }
 
   get running(): number {

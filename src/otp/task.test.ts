@@ -49,6 +49,14 @@ describe('Task', () => {
     await expect(task.await()).rejects.toBeInstanceOf(TaskCancelledError);
   });
 
+  it('cancel leaves the signal aborted, with the reason, even when the work took no signal', async () => {
+    const task = Task.start(() => new Promise<never>(() => undefined));
+    task.cancel();
+    expect(task.signal.aborted).toBe(true);
+    expect(task.signal.reason).toBeInstanceOf(TaskCancelledError);
+    await expect(task.await()).rejects.toBeInstanceOf(TaskCancelledError);
+  });
+
   it('a caller\'s AbortSignal cancels the task', async () => {
     const controller = new AbortController();
     const task = Task.start(never, { signal: controller.signal });

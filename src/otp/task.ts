@@ -110,8 +110,9 @@ export class Task<T> {
   #fail(error: Error, abort: boolean): void {
     if (this.#outcome.status !== 'running') return;
     this.#settle({ status: 'error', error });
-    // Tell the work to stop; it may ignore the signal, but its result no longer counts.
-    if (abort) this.#controller?.abort(error);
+    // Tell the work to stop; it may ignore the signal, but its result no longer counts. Made here
+    // if the work never asked for it, so `signal` read later still says aborted (and why).
+    if (abort) (this.#controller ??= new AbortController()).abort(error);
   }
 
   #settle(outcome: TaskOutcome<T>): void {

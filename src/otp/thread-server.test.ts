@@ -60,6 +60,25 @@ describe('ThreadServer (a GenServer in a worker thread)', () => {
     await supervisor.stop();
   });
 
+  it('a CPU-bound job in the thread leaves the main event loop free', async () => {
+    const server: JobThread = await ThreadServer.start({ module: jobModule });
+    live.push(server);
+    // Main-thread timer gaps while the thread computes for 400 ms: in-process, one gap would be 400 ms.
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      await expect(server.call({ job: 'cpu', data: { ms: 400 } })).resolves.toMatchObject({ ok: true });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(worstGap).toBeLessThan(200);
+  });
+
   it('refuses calls after stop with NoProcError', async () => {
     const server = await counter();
     await server.stop();
