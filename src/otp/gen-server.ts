@@ -43,6 +43,9 @@ export interface ServerCallbacks<State, Call = never, Reply = never, Cast = neve
   terminate?(reason: ExitReason, state: State): void;
 }
 
+/** Messages a mailbox holds when ServerOptions.mailboxCapacity is not given. */
+export const DEFAULT_MAILBOX_CAPACITY = 1_000_000;
+
 export interface ServerOptions {
   /** Shown in errors and used by registries. */
   readonly name?: string;
@@ -100,7 +103,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     this.#callbacks = callbacks;
     this.#state = state;
     this.name = options.name ?? `server-${++serverCount}`;
-    this.#capacity = options.mailboxCapacity ?? 1_000_000;
+    this.#capacity = options.mailboxCapacity ?? DEFAULT_MAILBOX_CAPACITY;
     this.#callTimeoutMs = options.callTimeoutMs ?? 5000;
     this.#batch = options.batch ?? 1024;
   }

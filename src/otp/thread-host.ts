@@ -2,13 +2,16 @@
 // starts a GenServer with them, and relays messages from the parent thread to it.
 //
 // Protocol (arrays, so structured clone stays cheap): parent → here `[CALL, id, request]` or
-// `[CAST, payload]`; here → parent `[READY]`, `[REPLY, id, reply]`, `[FAILED, id, message]`.
+// `[CAST, payload]`; here → parent `[READY]`, `[REPLY, id, reply]`, `[FAILED, id, message, code]`,
+// `[DROPPED]` (a cast the full mailbox refused: the sender is in another thread and already
+// gone, so the refusal is counted there instead of thrown here, where it would kill the thread).
 // When the server crashes, the error is rethrown outside any promise, so the thread dies and
 // the parent sees it as the thread's 'error': the same path as a `crash` job's uncaught exception.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { MailboxFullError, NeedAQueueError } from '../errors.ts';
 import { GenServer, type ServerCallbacks } from './gen-server.ts';
-import { CALL, FAILED, READY, REPLY, type HostData, type ToHost } from './thread-protocol.ts';
+import { CALL, DROPPED, FAILED, READY, REPLY, type HostData, type ToHost } from './thread-protocol.ts';
 
 const data = workerData as HostData;
 const port = parentPort;
@@ -18,7 +21,7 @@ const loaded = (await import(data.module)) as Record<string, unknown>;
 const callbacks = loaded[data.exportName] as ServerCallbacks<unknown, unknown, unknown, unknown> | undefined;
 if (callbacks === undefined) throw new Error(`${data.module} exports no \`${data.exportName}\``);
 
-const server = await GenServer.start(callbacks, { name: data.name });
+const server = await GenServer.start(callbacks, { name: data.name, ...(data.mailboxCapacity === undefined ? {} : { mailboxCapacity: data.mailboxCapacity }) });
 server.onExit((reason) => {
   if (reason.kind === 'crash') {
     // Uncaught on purpose: the thread ends and the parent's supervisor takes over.
@@ -34,10 +37,15 @@ port.on('message', (message: ToHost) => {
     // No timeout here: the parent times calls out and drops late replies.
     server.call(message[2], Infinity).then(
       (reply) => port.postMessage([REPLY, id, reply]),
-      (error: unknown) => port.postMessage([FAILED, id, error instanceof Error ? error.message : String(error)]),
+      (error: unknown) => port.postMessage([FAILED, id, error instanceof Error ? error.message : String(error), error instanceof NeedAQueueError ? error.code : undefined]),
     );
   } else {
-    server.cast(message[1]);
+    try {
+      server.cast(message[1]);
+    } catch (error) {
+      if (!(error instanceof MailboxFullError)) throw error;
+      port.postMessage([DROPPED]);
+    }
   }
 });
 port.postMessage([READY]);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CallTimeoutError, NoProcError, ServerCrashedError } from '../errors.ts';
+import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
 import type { JobReply, JobRequest } from './examples/job-server.ts';
 import { Supervisor } from './supervisor.ts';
 import { ThreadServer } from './thread-server.ts';
@@ -8,7 +8,7 @@ const counterModule = new URL('./examples/counter.ts', import.meta.url);
 const jobModule = new URL('./examples/job-server.ts', import.meta.url);
 
 type Counter = ThreadServer<'get' | 'inc-get' | 'boom', number, 'inc'>;
-type JobThread = ThreadServer<JobRequest | 'count', JobReply | number>;
+type JobThread = ThreadServer<JobRequest | 'count', JobReply | number, JobRequest>;
 
 const live: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -27,6 +27,24 @@ describe('ThreadServer (a GenServer in a worker thread)', () => {
     server.cast('inc');
     server.cast('inc');
     await expect(server.call('inc-get')).resolves.toBe(3);
+  });
+
+  it('a full mailbox in the thread refuses a call with MailboxFullError and drops casts, counted; the thread lives', async () => {
+    const server: JobThread = await ThreadServer.start({ module: jobModule, mailboxCapacity: 2 });
+    live.push(server);
+    const threadId = server.threadId;
+    // An async job holds the server while its thread still reads messages into the mailbox.
+    const busy = server.call({ job: 'sleep', data: { ms: 400 } });
+    const queued = [server.call('count'), server.call('count')];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(server.call('count')).rejects.toBeInstanceOf(MailboxFullError);
+    for (let i = 0; i < 3; i++) server.cast({ job: 'noop', data: null });
+    await expect(busy).resolves.toMatchObject({ ok: true });
+    await expect(Promise.all(queued)).resolves.toEqual([1, 1]);
+    expect(server.droppedCasts).toBe(3);
+    expect(server.status).toBe('running');
+    expect(server.threadId).toBe(threadId);
+    await expect(server.call('count')).resolves.toBe(1);
   });
 
   it('rejects a call with CallTimeoutError when the thread is busy past the timeout', async () => {

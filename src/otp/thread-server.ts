@@ -11,9 +11,9 @@
 // The worker is unref'd while no call waits, so an idle server never holds the process open.
 
 import { Worker } from 'node:worker_threads';
-import { CallTimeoutError, NoProcError, ServerCrashedError } from '../errors.ts';
-import type { ExitReason } from './gen-server.ts';
-import { CALL, CAST, READY, REPLY, type FromHost, type HostData } from './thread-protocol.ts';
+import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
+import { DEFAULT_MAILBOX_CAPACITY, type ExitReason } from './gen-server.ts';
+import { CALL, CAST, DROPPED, READY, REPLY, type FromHost, type HostData } from './thread-protocol.ts';
 
 export interface ThreadServerOptions {
   /** The module exporting the callbacks: a file: URL (import.meta.resolve or new URL(..., import.meta.url)). */
@@ -23,6 +23,12 @@ export interface ThreadServerOptions {
   readonly name?: string;
   /** Default `call` timeout. Default 5000 ms. */
   readonly callTimeoutMs?: number;
+  /**
+   * The thread's mailbox capacity (GenServer's default when absent). Past it a call rejects
+   * with MailboxFullError and a cast is dropped in the thread and counted in `droppedCasts`:
+   * a cast's sender cannot be told, it is in another thread and has moved on.
+   */
+  readonly mailboxCapacity?: number;
   /** Passed to the Worker: e.g. resourceLimits for a memory bomb. */
   readonly resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O ? (O extends { resourceLimits?: infer R } ? R : never) : never;
 }
@@ -44,23 +50,26 @@ export class ThreadServer<Call = unknown, Reply = unknown, Cast = unknown> {
   readonly #exitListeners = new Set<(reason: ExitReason) => void>();
   readonly #callTimeoutMs: number;
   #nextId = 0;
+  #droppedCasts = 0;
+  readonly #capacity: number;
   #status: 'running' | 'stopped' | 'crashed' = 'running';
   #crash: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
   #timerDeadline = Infinity;
 
-  private constructor(worker: Worker, name: string, callTimeoutMs: number) {
+  private constructor(worker: Worker, name: string, callTimeoutMs: number, capacity: number) {
     this.#worker = worker;
     this.name = name;
     this.#callTimeoutMs = callTimeoutMs;
+    this.#capacity = capacity;
   }
 
   /** Starts the thread and resolves once the server in it has run init. */
   static start<Call = unknown, Reply = unknown, Cast = unknown>(options: ThreadServerOptions): Promise<ThreadServer<Call, Reply, Cast>> {
     const name = options.name ?? `thread-server-${++threadCount}`;
-    const workerData: HostData = { module: String(options.module), exportName: options.exportName ?? 'callbacks', name };
+    const workerData: HostData = { module: String(options.module), exportName: options.exportName ?? 'callbacks', name, ...(options.mailboxCapacity === undefined ? {} : { mailboxCapacity: options.mailboxCapacity }) };
     const worker = new Worker(entry, { workerData, resourceLimits: options.resourceLimits });
-    const server = new ThreadServer<Call, Reply, Cast>(worker, name, options.callTimeoutMs ?? 5000);
+    const server = new ThreadServer<Call, Reply, Cast>(worker, name, options.callTimeoutMs ?? 5000, options.mailboxCapacity ?? DEFAULT_MAILBOX_CAPACITY);
     return new Promise((resolve, reject) => {
       const onError = (error: unknown) => {
         off();
@@ -83,6 +92,11 @@ export class ThreadServer<Call = unknown, Reply = unknown, Cast = unknown> {
 
   get status(): 'running' | 'stopped' | 'crashed' {
     return this.#status;
+  }
+
+  /** Casts the thread's full mailbox refused (see ThreadServerOptions.mailboxCapacity). */
+  get droppedCasts(): number {
+    return this.#droppedCasts;
   }
 
   /** The worker's thread id, so a test can tell one incarnation from the next. */
@@ -123,11 +137,17 @@ export class ThreadServer<Call = unknown, Reply = unknown, Cast = unknown> {
   #listen(): void {
     this.#worker.on('message', (message: FromHost) => {
       if (message[0] === READY) return;
+      if (message[0] === DROPPED) {
+        this.#droppedCasts++;
+        return;
+      }
       const pending = this.#pending.get(message[1]);
       if (pending === undefined) return; // timed out earlier: the late reply is dropped
       this.#pending.delete(message[1]);
       if (this.#pending.size === 0) this.#worker.unref();
       if (message[0] === REPLY) pending.resolve(message[2]);
+      // A full mailbox is a refusal, not a crash: the server is alive and answers later calls.
+      else if (message[3] === 'MAILBOX_FULL') pending.reject(new MailboxFullError(this.name, this.#capacity));
       else pending.reject(new ServerCrashedError(this.name, new Error(message[2])));
     });
     this.#worker.on('error', (error) => this.#exit({ kind: 'crash', error }));

@@ -10,8 +10,13 @@ export type JobReply = { readonly ok: true; readonly value: Json } | { readonly 
 
 const neverAborts = new AbortController().signal;
 
-export const callbacks: ServerCallbacks<number, JobRequest | 'count', JobReply | number> = {
+export const callbacks: ServerCallbacks<number, JobRequest | 'count', JobReply | number, JobRequest> = {
   init: () => 0,
+  // A cast is a job whose result nobody waits for.
+  handleCast: async (request, handled) => {
+    await runJob(request.job, request.data, { attempt: 1, signal: neverAborts }).catch(() => undefined);
+    return handled + 1;
+  },
   handleCall: async (request, handled) => {
     if (request === 'count') return { reply: handled, state: handled };
     try {
