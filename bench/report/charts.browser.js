@@ -91,43 +91,22 @@ function latencyChart() {
   });
 }
 
-/** Main-thread lag p99 while draining cpu jobs and sleep jobs, side by side. */
-function eventLoopChart() {
-  const rows = ms.filter((m) => m.scenario === 'event-loop' && m.metric === 'lag p99');
-  const canvas = rows.length > 0 ? canvasIn('chart-event-loop') : null;
+/** Bars per subject, one colour per case: for figures compared across subjects and cases. */
+function groupedBars(scenario, metric, title, yTitle, logScale, colorOffset) {
+  const rows = ms.filter((m) => m.scenario === scenario && m.metric === metric);
+  const canvas = rows.length > 0 ? canvasIn(`chart-${scenario}`) : null;
   if (canvas === null) return;
   const subjects = unique(rows.map((m) => m.subject));
   const cases = unique(rows.map((m) => m.case));
-  charts['event-loop'] = new Chart(canvas, {
+  charts[scenario] = new Chart(canvas, {
     type: 'bar',
     data: {
       labels: subjects,
-      datasets: cases.map((kase, i) => ({ label: kase, data: subjects.map((s) => rows.find((m) => m.subject === s && m.case === kase)?.median ?? null), backgroundColor: PALETTE[(i + 2) % PALETTE.length] })),
+      datasets: cases.map((kase, i) => ({ label: kase, data: subjects.map((s) => rows.find((m) => m.subject === s && m.case === kase)?.median ?? null), backgroundColor: PALETTE[(i + colorOffset) % PALETTE.length] })),
     },
     options: {
-      animation: false,
-      plugins: { title: { display: true, text: 'event-loop lag p99 (ms, log scale) while the subject drains jobs' }, tooltip: tooltipFor((item) => rows.find((m) => m.subject === subjects[item.dataIndex] && m.case === cases[item.datasetIndex])) },
-      scales: { y: { type: 'logarithmic', title: { display: true, text: 'lag p99 ms' } } },
-    },
-  });
-}
-
-/** RSS growth with N jobs accepted and not yet run. */
-function memoryChart() {
-  const rows = ms.filter((m) => m.scenario === 'memory' && m.metric === 'RSS growth');
-  const canvas = rows.length > 0 ? canvasIn('chart-memory') : null;
-  if (canvas === null) return;
-  const subjects = unique(rows.map((m) => m.subject));
-  const cases = unique(rows.map((m) => m.case));
-  charts.memory = new Chart(canvas, {
-    type: 'bar',
-    data: {
-      labels: subjects,
-      datasets: cases.map((kase, i) => ({ label: kase, data: subjects.map((s) => rows.find((m) => m.subject === s && m.case === kase)?.median ?? null), backgroundColor: PALETTE[(i + 5) % PALETTE.length] })),
-    },
-    options: {
-      animation: false,
-      plugins: { title: { display: true, text: 'RSS growth (MB) with jobs accepted and not yet run' }, tooltip: tooltipFor((item) => rows.find((m) => m.subject === subjects[item.dataIndex] && m.case === cases[item.datasetIndex])) },
+      plugins: { title: { display: true, text: title }, tooltip: tooltipFor((item) => rows.find((m) => m.subject === subjects[item.dataIndex] && m.case === cases[item.datasetIndex])) },
+      scales: { y: { type: logScale ? 'logarithmic' : 'linear', title: { display: true, text: yTitle } } },
     },
   });
 }
@@ -159,8 +138,10 @@ function scaleOutChart() {
 
 throughputCharts();
 latencyChart();
-eventLoopChart();
-memoryChart();
+// Main-thread lag while draining cpu jobs and sleep jobs, side by side.
+groupedBars('event-loop', 'lag p99', 'event-loop lag p99 (ms, log scale) while the subject drains jobs', 'lag p99 ms', true, 2);
+// Memory held with N jobs accepted and not yet run.
+groupedBars('memory', 'RSS growth', 'RSS growth (MB) with jobs accepted and not yet run', 'MB', false, 5);
 scaleOutChart();
 window.reportCharts = Object.fromEntries(Object.entries(charts).map(([id, chart]) => [id, chart.data.datasets.map((d) => d.data.length)]));
 window.reportReady = true;
