@@ -18,7 +18,8 @@ export type Subject = Pick<Runner, 'submit' | 'onEvent'>;
 
 export const now = (): number => performance.timeOrigin + performance.now();
 
-const SUBMIT_WINDOW = 256;
+/** Submits in flight at once in drain(); raw baselines submit the same way (bench/baselines/). */
+export const SUBMIT_WINDOW = 256;
 
 export interface DrainResult {
   readonly elapsedMs: number;

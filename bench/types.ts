@@ -65,6 +65,14 @@ export interface ThroughputBaseline {
     readonly concurrency: number;
     readonly services: BenchServices;
   }): Promise<number>;
+  /**
+   * The runner this is the raw form of (`bullmq-raw-redis` → `bullmq-redis`). When both are
+   * measured, throughput drains the same number of jobs on each and alternates their samples,
+   * so a machine that gets busier part-way slows both sides of the ratio alike.
+   */
+  readonly pairedWith?: string;
+  /** Frees what drain() kept between calls (a stored queue); called once its cases are done. */
+  close?(): Promise<void>;
 }
 
 /** A tinybench case. `batch` operations per call, so sub-microsecond work is timed fairly. */

@@ -4,16 +4,26 @@
 // REDIS_URL / DATABASE_URL.
 //
 // How it works: the workers are spawned and waited for (`ready`) before the clock starts, so
-// process start-up is not counted. The producer is the kit runner with `consume: false`; it
-// submits every job at once and the clock stops when the last ticket's result arrives (via
-// QueueEvents). Per-process concurrency is fixed, so for sleep jobs one process is capped
-// near concurrency ÷ 10 ms and a second process should nearly double it (target ≥ 1.7×).
+// process start-up is not counted. The producer is the kit runner with `consume: false`. It
+// stores every job while the queue is paused (BullMQ's global pause), and the clock runs from
+// resume to the last job's `completed` event, counted by one QueueEvents listener. So the
+// figure is what the worker processes drain, not how fast one producer can store jobs:
+// storing 2 000 jobs took 0.5–1.8 s on a busy 2-core machine, as long as 1 process takes to
+// run them, and with it in the clock 2 processes looked only 1.25× faster than 1. Nor does
+// the producer ask each ticket for its result(): that is a state query, two timers and a
+// waiter per job, in a process that shares the CPU with the workers. A getJobCounts every
+// 250 ms ends the wait if the events stream (trimmed at 10 000 entries) lost some events.
+// Per-process concurrency is fixed, so for sleep jobs one process is capped near
+// concurrency ÷ 10 ms and a second process should nearly double it (target ≥ 1.7×).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Json, RunnerOptions } from '../../src/contract.ts';
+import { backendArgs, makeQueue, makeQueueEvents, parseTuning } from '../../src/runners/bullmq/bullmq-runner.ts';
 import { createRunner } from '../../src/runners/registry.ts';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { BenchContext, Measurement, Scenario } from '../types.ts';
 
 const WORKER_FILE = fileURLToPath(new URL('../../src/runners/bullmq/worker-process.ts', import.meta.url));
@@ -73,22 +83,86 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
   );
 }
 
+/** Waits until every id in `ids` has a `completed` or `failed` event; resolves with the time of the last. */
+function finishedAll(events: QueueEvents, ids: ReadonlySet<string>): { done: Promise<number>; stop: () => void } {
+  const seen = new Set<string>();
+  let finish: (at: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const onEvent = ({ jobId }: { jobId: string }): void => {
+    if (!ids.has(jobId) || seen.has(jobId)) return;
+    seen.add(jobId);
+    if (seen.size === ids.size) finish(performance.now());
+  };
+  events.on('completed', onEvent);
+  events.on('failed', onEvent);
+  return {
+    done,
+    stop: () => {
+      events.off('completed', onEvent);
+      events.off('failed', onEvent);
+    },
+  };
+}
+
+const UNFINISHED = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** Resolves with the time the queue held no unfinished job, checked every `everyMs` until `stop` aborts. */
+async function emptied(queue: Queue, everyMs: number, stop: AbortSignal): Promise<number> {
+  while (!stop.aborted) {
+    await sleep(everyMs);
+    if (stop.aborted) break;
+    const counts = await queue.getJobCounts(...UNFINISHED).catch(() => undefined);
+    if (counts !== undefined && UNFINISHED.every((state) => (counts[state] ?? 0) === 0)) return performance.now();
+  }
+  return new Promise<never>(() => undefined);
+}
+
+/** `promise`, or a rejection with `message` after `ms`; the timer is cleared either way. */
+async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function drainOnce(backend: (typeof BACKENDS)[number], url: string, workers: number, jobCase: JobCase, jobs: number): Promise<number> {
   const queue = `scale-${randomUUID().slice(0, 8)}`;
-  const options: RunnerOptions = backend === 'bullmq-redis' ? { redisUrl: url } : { databaseUrl: url };
+  const kind = backend === 'bullmq-redis' ? 'redis' : 'postgres';
+  const options: RunnerOptions = kind === 'redis' ? { redisUrl: url } : { databaseUrl: url };
   const producer = await createRunner(backend, { ...options, queue, tuning: { consume: false } });
+  // The producer's and the workers' namespace (the runner's default), for the raw handles.
+  const args = backendArgs(kind, url, parseTuning(kind).namespace);
+  const control = makeQueue(queue, args);
+  const events = makeQueueEvents(queue, args);
+  control.on('error', () => undefined);
+  events.on('error', () => undefined);
+  const polling = new AbortController();
   const { ready, children } = startWorkers(workers, ['--runner', backend, '--queue', queue, '--concurrency', String(jobCase.concurrency), '--url', url]);
   try {
-    await ready;
-    // Warm-up: one job end to end, so the producer's QueueEvents is already reading when the
-    // clock starts (its first read begins a moment after it reports ready).
-    await (await producer.submit('noop', null)).result({ timeoutMs: 30_000 });
-    const started = performance.now();
+    await Promise.all([ready, control.waitUntilReady(), events.waitUntilReady()]);
+    // Warm-up: one job end to end, so QueueEvents is already reading when the clock starts
+    // (its first read begins a moment after it reports ready).
+    const warmId = `warm-${queue}`;
+    const warmed = finishedAll(events, new Set([warmId]));
+    await producer.submit('noop', null, { id: warmId });
+    await within(warmed.done, 30_000, 'scale-out: the warm-up job did not finish within 30 s');
+    warmed.stop();
+    await control.pause();
     const tickets = await Promise.all(Array.from({ length: jobs }, () => producer.submit(jobCase.job, jobCase.data)));
-    await Promise.all(tickets.map((t) => t.result({ timeoutMs: 300_000 })));
-    return (jobs / (performance.now() - started)) * 1000;
+    const all = finishedAll(events, new Set(tickets.map((t) => t.id)));
+    const started = performance.now();
+    await control.resume();
+    const finished = await within(Promise.race([all.done, emptied(control, 250, polling.signal)]), 300_000, `scale-out: ${jobs} ${jobCase.label} jobs on ${workers} process(es) did not finish within 300 s`);
+    all.stop();
+    return (jobs / (finished - started)) * 1000;
   } finally {
+    polling.abort();
     await stopWorkers(children);
+    await events.close().catch(() => undefined);
+    await control.close().catch(() => undefined);
     await producer.stop({ drain: false });
   }
 }

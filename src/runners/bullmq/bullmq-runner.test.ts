@@ -93,11 +93,16 @@ describe.each(backends)('$id', ({ id, url, ns }) => {
   it('runs higher priorities first (1 is highest); submitted by one instance, run by a fresh one', async () => {
     const queue = `t-${randomUUID()}`;
     const { runner: producer } = await open({ queue, tuning: { consume: false } });
+    // A first job that holds the fresh runner's only slot for 500 ms: the runner starts
+    // consuming before open() has subscribed to its events, and this keeps the five jobs under
+    // test waiting until it has.
+    await producer.submit('sleep', { ms: 500 }, { priority: 1 });
     const ids: string[] = [];
     for (const priority of [9, 9, 9, 1, 5]) ids.push((await producer.submit('noop', null, { priority })).id);
     const { events } = await open({ queue, concurrency: 1 });
-    await expect.poll(() => events.filter((e) => e.type === 'completed').length, { timeout: 10_000 }).toBe(5);
-    const order = events.filter((e) => e.type === 'started').map((e) => ids.indexOf(e.jobId));
+    const mine = (type: string): LifecycleEvent[] => events.filter((e) => e.type === type && ids.includes(e.jobId));
+    await expect.poll(() => mine('completed').length, { timeout: 10_000 }).toBe(5);
+    const order = mine('started').map((e) => ids.indexOf(e.jobId));
     expect(order.slice(0, 2)).toEqual([3, 4]);
   });
 
