@@ -1,6 +1,7 @@
 // The results as terminal tables, one per scenario: median, min–max of the repeats, a `noisy`
-// mark when the spread is past the rule in stats.ts, and the ratio to the raw baseline measured
-// in the same run. Subjects that could not run are rows too, with the reason and the fix.
+// mark when the spread is past the rule in stats.ts, and a ratio measured in the same run (to
+// the raw baseline; for scale-out, to one worker process). Subjects that could not run are
+// rows too, with the reason and the fix.
 
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
@@ -32,7 +33,11 @@ function table(rows: readonly (readonly string[])[]): string {
 
 function ratio(m: SummarizedMeasurement, all: readonly SummarizedMeasurement[]): string {
   const notes = m.notes;
-  if (notes !== null && typeof notes === 'object' && !Array.isArray(notes) && typeof notes.ratioToRaw === 'number') return `${notes.ratioToRaw.toFixed(2)}× raw`;
+  if (notes !== null && typeof notes === 'object' && !Array.isArray(notes)) {
+    if (typeof notes.ratioToRaw === 'number') return `${notes.ratioToRaw.toFixed(2)}× raw`;
+    // scale-out: the speed-up over one worker process on the same queue.
+    if (typeof notes.speedupVsOne === 'number') return `${notes.speedupVsOne.toFixed(2)}× 1 process`;
+  }
   if (m.scenario !== 'throughput') return '';
   const raw = rawFor(m.subject);
   const base = all.find((b) => b.scenario === m.scenario && b.subject === raw && b.case === m.case && b.metric === m.metric);
@@ -98,7 +103,7 @@ export interface ScenarioTable {
 export function scenarioTable(results: BenchResults, scenario: string): ScenarioTable {
   const split = WIDE[scenario];
   const mine = results.measurements.filter((x) => x.scenario === scenario);
-  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'vs raw']] : wideTable(mine, split);
+  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'ratio']] : wideTable(mine, split);
   for (const m of split === undefined ? mine : []) {
     rows.push([
       m.subject,
