@@ -7,7 +7,8 @@ import { NeedAQueueError, UnsupportedOptionError } from '../src/errors.ts';
 import { createRunner, isRunnerId, servicesFor } from '../src/runners/registry.ts';
 import type { BenchContext } from './types.ts';
 
-export type Opened = { readonly runner: Runner; readonly note?: string } | { readonly skipped: { readonly reason: string; readonly fix: string } };
+/** `unbounded`: the runner has no concurrency limit and was opened without one. */
+export type Opened = { readonly runner: Runner; readonly note?: string; readonly unbounded?: boolean } | { readonly skipped: { readonly reason: string; readonly fix: string } };
 
 let queueSerial = 0;
 
@@ -29,7 +30,7 @@ export async function openRunner(id: string, context: BenchContext, options: Run
       // measured as it is, and the row says so.
       if (!(error instanceof UnsupportedOptionError) || options.concurrency === undefined) throw error;
       const { concurrency: _dropped, ...rest } = options;
-      return { runner: await createRunner(id, { ...base, ...rest }), note: 'no concurrency limit (runner has none)' };
+      return { runner: await createRunner(id, { ...base, ...rest }), note: 'no concurrency limit (runner has none)', unbounded: true };
     }
   } catch (error) {
     if (error instanceof NeedAQueueError) return { skipped: { reason: error.message.split('\n')[0] ?? error.message, fix: error.fix } };

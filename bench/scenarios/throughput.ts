@@ -1,8 +1,8 @@
 // `throughput`: jobs/s to drain N jobs at concurrency C, for noop, sleep {ms} and cpu {ms},
 // for every runner and every raw baseline in the same run (so kit ÷ raw is a same-run ratio).
 //
-// How it works: one runner per subject, reused for every case; one unrecorded warm-up drain
-// per case (JIT, connections, lazily created queues) that also sizes N, then `repeats` samples,
+// How it works: one runner per subject, reused for every case; unrecorded warm-up drains per
+// case (JIT, connections, lazily created queues) that also size N, then several samples,
 // each one or more drains timed from the first submit to the last `completed` event the runner
 // reports. A runner and its raw baseline (bullmq-redis and bullmq-raw-redis) are measured in
 // lockstep: same N, samples alternated, so their ratio is the kit's overhead and not the
@@ -18,27 +18,63 @@ export interface ThroughputCase {
   readonly job: 'noop' | 'sleep' | 'cpu';
   readonly data: Json;
   readonly label: string;
-  /** Jobs in the warm-up drain, which also estimates the rate. */
+  /** Jobs in the first warm-up drain; later ones are sized from the rate it showed. */
   readonly warmupJobs: number;
+  /**
+   * Jobs per drain for a runner that starts every job at once (fire-and-forget). Its rate on
+   * sleep jobs grows with N (N timers run side by side), so sizing N from a warm-up feeds the
+   * warm-up's noise back into the figure: three runs sized it 1 644, 5 970 and 5 753 jobs and
+   * read 46k, 27k and 31k jobs/s. A fixed N makes the figure repeatable.
+   */
+  readonly unboundedJobs?: number;
 }
 
 export const CONCURRENCY = 50;
 
+/** How a profile measures throughput. */
+export interface ThroughputPlan {
+  /** Samples per figure: at least `minRepeats`, more while `caseBudgetMs` lasts, at most `maxRepeats`. */
+  readonly minRepeats: number;
+  readonly maxRepeats: number;
+  /** Sampling time per subject and case after which no further sample starts. */
+  readonly caseBudgetMs: number;
+  /** A sample drains until it has lasted this long. */
+  readonly targetMs: number;
+  /** Warm-up drains last at least this long together. */
+  readonly warmupMs: number;
+  readonly minJobs: number;
+  /**
+   * Queue runners need a line deeper than their concurrency before the rate means anything: a
+   * drain of 50 jobs at concurrency 50 is all ramp-up and wind-down.
+   */
+  readonly minQueueJobs: number;
+  readonly maxJobs: number;
+  readonly cases: readonly ThroughputCase[];
+}
+
 /**
- * Each repeat drains enough jobs to take about `targetMs` at the rate the warm-up showed,
+ * Each sample drains enough jobs to take about `targetMs` at the rate the warm-up showed,
  * within [minJobs, maxJobs]: runners differ 1000-fold in speed, so a fixed N is either a
- * sub-millisecond blip for one or minutes for another.
+ * sub-millisecond blip for one or minutes for another. Quick takes as many samples as fit in
+ * a second, up to 5: a 250 ms sample of an in-process runner catches a garbage collection or
+ * not, so single samples of one figure differ by 20–40% and a median of 5 holds better than a
+ * median of 3. A queue on PostgreSQL gets its 3 and no more, as one drain there is already
+ * most of a second.
  */
-export function throughputPlan(profile: Profile): { repeats: number; targetMs: number; minJobs: number; maxJobs: number; cases: ThroughputCase[] } {
+export function throughputPlan(profile: Profile): ThroughputPlan {
   const full = profile === 'full';
   return {
-    repeats: full ? 5 : 3,
+    minRepeats: full ? 5 : 3,
+    maxRepeats: full ? 5 : 5,
+    caseBudgetMs: full ? 0 : 1000,
     targetMs: full ? 2000 : 250,
+    warmupMs: full ? 3000 : 600,
     minJobs: 50,
+    minQueueJobs: (full ? 10 : 4) * CONCURRENCY,
     maxJobs: full ? 500_000 : 50_000,
     cases: [
       { job: 'noop', data: null, label: 'noop', warmupJobs: 200 },
-      { job: 'sleep', data: { ms: 5 }, label: 'sleep 5ms', warmupJobs: 200 },
+      { job: 'sleep', data: { ms: 5 }, label: 'sleep 5ms', warmupJobs: 200, unboundedJobs: 2000 },
       { job: 'cpu', data: { ms: 2 }, label: 'cpu 2ms', warmupJobs: 50 },
     ],
   };
@@ -60,9 +96,27 @@ async function sample(targetMs: number, jobs: number, drainOnce: () => Promise<n
   return (total / elapsed) * 1000;
 }
 
-function jobsFor(plan: ReturnType<typeof throughputPlan>, warmupJobs: number, warmupMs: number): number {
+function jobsFor(plan: ThroughputPlan, warmupJobs: number, warmupMs: number): number {
   const rate = warmupJobs / Math.max(warmupMs, 0.001);
   return Math.round(Math.min(plan.maxJobs, Math.max(plan.minJobs, rate * plan.targetMs)));
+}
+
+/**
+ * Unrecorded drains until together they last `warmupMs` (at least two), each sized from the
+ * rate of the one before; returns the N the last one suggests. A fresh runner's first drains
+ * run cold code (JIT tiers, connections, pool threads starting): bullmq-redis drained noops
+ * at 6–7k jobs/s for its first 3 000–4 000 jobs and 12k/s after, and worker-pool's first
+ * drain read half its steady rate. Timed, that sank the first sample and sized N too small.
+ */
+async function warmUp(plan: ThroughputPlan, c: ThroughputCase, drainer: Drainer, signal: AbortSignal): Promise<number> {
+  let jobs = c.warmupJobs;
+  let spent = 0;
+  for (let round = 0; (round < 2 || spent < plan.warmupMs) && !signal.aborted; round++) {
+    const ms = await drainer(jobs);
+    spent += ms;
+    jobs = jobsFor(plan, jobs, ms);
+  }
+  return jobs;
 }
 
 function measurement(subject: string, c: ThroughputCase, jobs: number, samples: number[], note?: string): Measurement {
@@ -84,12 +138,10 @@ type Drainer = (jobs: number) => Promise<number>;
 interface Side {
   readonly id: string;
   readonly note: string | undefined;
+  /** Starts every job at once (no concurrency limit): see ThroughputCase.unboundedJobs. */
+  readonly unbounded: boolean;
   readonly drainer: (c: ThroughputCase) => Drainer;
 }
-
-// Queue runners need a line deeper than their concurrency before the rate means anything:
-// a drain of 50 jobs at concurrency 50 is all ramp-up and wind-down.
-const MIN_QUEUE_JOBS = 10 * CONCURRENCY;
 
 /**
  * Measures every case on one side, or on two sides in lockstep: the same N for both (the
@@ -104,13 +156,17 @@ async function cases(sides: readonly Side[], context: BenchContext, out: Measure
     let jobs = minJobs;
     for (const [i, side] of sides.entries()) {
       context.progress(`throughput ${side.id} ${c.label}: warm-up`);
-      jobs = Math.max(jobs, jobsFor(plan, c.warmupJobs, await drainers[i]!(c.warmupJobs)));
+      const sized = await warmUp(plan, c, drainers[i]!, context.signal);
+      jobs = Math.max(jobs, side.unbounded && c.unboundedJobs !== undefined ? c.unboundedJobs : sized);
     }
     const samples = sides.map((): number[] => []);
-    for (let r = 0; r < plan.repeats && !context.signal.aborted; r++) {
+    const started = performance.now();
+    // Every side has had its sample before the budget is looked at again, so pairs stay even.
+    for (let r = 0; r < plan.maxRepeats && !context.signal.aborted; r++) {
+      if (r >= plan.minRepeats && performance.now() - started >= plan.caseBudgetMs * sides.length) break;
       for (const [i, side] of sides.entries()) {
         if (context.signal.aborted) break;
-        context.progress(`throughput ${side.id} ${c.label}: run ${r + 1}/${plan.repeats}`);
+        context.progress(`throughput ${side.id} ${c.label}: sample ${r + 1}`);
         samples[i]!.push(await sample(plan.targetMs, jobs, () => drainers[i]!(jobs), context.signal));
       }
     }
@@ -122,6 +178,7 @@ function baselineSide(baseline: ThroughputBaseline, context: BenchContext): Side
   return {
     id: baseline.id,
     note: 'raw baseline',
+    unbounded: false,
     drainer: (c) => (jobs) => baseline.drain({ job: c.job, data: c.data, jobs, concurrency: CONCURRENCY, services: context.services }),
   };
 }
@@ -136,9 +193,10 @@ async function runnerCases(id: string, context: BenchContext, out: Measurement[]
   }
   try {
     const runner = opened.runner;
-    const kit: Side = { id, note: opened.note, drainer: (c) => async (jobs) => (await drain(runner, c.job, c.data, jobs)).elapsedMs };
+    const plan = throughputPlan(context.profile);
+    const kit: Side = { id, note: opened.note, unbounded: opened.unbounded === true, drainer: (c) => async (jobs) => (await drain(runner, c.job, c.data, jobs)).elapsedMs };
     const isQueue = runner.traits.durable;
-    await cases(paired === undefined ? [kit] : [kit, baselineSide(paired, context)], context, out, isQueue ? MIN_QUEUE_JOBS : throughputPlan(context.profile).minJobs);
+    await cases(paired === undefined ? [kit] : [kit, baselineSide(paired, context)], context, out, isQueue ? plan.minQueueJobs : plan.minJobs);
   } finally {
     await closeRunner(opened.runner);
     await paired?.close?.();
@@ -146,8 +204,9 @@ async function runnerCases(id: string, context: BenchContext, out: Measurement[]
 }
 
 async function baselineCases(baseline: ThroughputBaseline, context: BenchContext, out: Measurement[]): Promise<void> {
+  const plan = throughputPlan(context.profile);
   try {
-    await cases([baselineSide(baseline, context)], context, out, baseline.pairedWith === undefined ? throughputPlan(context.profile).minJobs : MIN_QUEUE_JOBS);
+    await cases([baselineSide(baseline, context)], context, out, baseline.pairedWith === undefined ? plan.minJobs : plan.minQueueJobs);
   } finally {
     await baseline.close?.();
   }
