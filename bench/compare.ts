@@ -4,7 +4,7 @@
 // in either file is still listed, marked noisy, and still counts: the rule is written down,
 // not decided per case. Figures in only one file are listed as added or missing.
 
-import type { BenchResults, SummarizedMeasurement } from './results.ts';
+import { figureKey, type BenchResults } from './results.ts';
 import { formatNumber } from './print.ts';
 
 export const DEFAULT_THRESHOLD = 0.1;
@@ -29,11 +29,10 @@ export interface Comparison {
   readonly onlyAfter: readonly string[];
 }
 
-const keyOf = (m: SummarizedMeasurement) => `${m.scenario} · ${m.subject} · ${m.case} · ${m.metric}`;
 
 export function compareResults(before: BenchResults, after: BenchResults, threshold = DEFAULT_THRESHOLD): Comparison {
-  const a = new Map(before.measurements.map((m) => [keyOf(m), m]));
-  const b = new Map(after.measurements.map((m) => [keyOf(m), m]));
+  const a = new Map(before.measurements.map((m) => [figureKey(m), m]));
+  const b = new Map(after.measurements.map((m) => [figureKey(m), m]));
   const figures: ComparedFigure[] = [];
   for (const [key, x] of a) {
     const y = b.get(key);

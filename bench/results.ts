@@ -48,6 +48,9 @@ export interface SummarizedMeasurement extends Measurement {
   readonly noisy: boolean;
 }
 
+/** How compare and stability name one figure across results files. */
+export const figureKey = (m: SummarizedMeasurement): string => `${m.scenario} · ${m.subject} · ${m.case} · ${m.metric}`;
+
 /** A subject a scenario could not measure, with why and how to enable it. */
 export interface Skipped {
   readonly scenario: string;

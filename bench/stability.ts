@@ -4,7 +4,7 @@
 // moved by more than the limit (default 15%, issue 5's acceptance for back-to-back quick runs)
 // is flagged. Only figures measured in every file count; the rest are listed as missing.
 
-import type { BenchResults, SummarizedMeasurement } from './results.ts';
+import { figureKey, type BenchResults, type SummarizedMeasurement } from './results.ts';
 import { formatNumber } from './print.ts';
 import { median } from './stats.ts';
 
@@ -25,7 +25,6 @@ export interface Stability {
   readonly partial: readonly string[];
 }
 
-const keyOf = (m: SummarizedMeasurement) => `${m.scenario} · ${m.subject} · ${m.case} · ${m.metric}`;
 
 export function stabilityOf(runs: readonly BenchResults[], options: { readonly limit?: number; readonly scenario?: string } = {}): Stability {
   const limit = options.limit ?? DEFAULT_STABILITY_LIMIT;
@@ -33,7 +32,7 @@ export function stabilityOf(runs: readonly BenchResults[], options: { readonly l
   for (const run of runs) {
     for (const m of run.measurements) {
       if (options.scenario !== undefined && m.scenario !== options.scenario) continue;
-      byKey.set(keyOf(m), [...(byKey.get(keyOf(m)) ?? []), m]);
+      byKey.set(figureKey(m), [...(byKey.get(figureKey(m)) ?? []), m]);
     }
   }
   const figures: StableFigure[] = [];
