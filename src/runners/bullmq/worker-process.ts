@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Json, Runner } from '../../contract.ts';
 import { InvalidOptionError } from '../../errors.ts';
 import { createBullmqRunner } from './bullmq-runner.ts';
+import { parseProcessFlags } from './process-flags.ts';
 
 export const WORKER_PROCESS_FILE = new URL(import.meta.url).pathname;
 
@@ -102,13 +103,8 @@ export function stopOnSignals(stop: () => Promise<void>): void {
 }
 
 function parseArgs(argv: readonly string[]): WorkerProcessConfig {
-  const flags = new Map<string, string>();
-  let progress = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] ?? '';
-    if (flag === '--progress') progress = true;
-    else flags.set(flag.replace(/^--/, ''), argv[++i] ?? '');
-  }
+  const { values: flags, switches } = parseProcessFlags(argv, ['progress']);
+  const progress = switches.has('progress');
   const num = (name: string): number | undefined => (flags.has(name) ? Number(flags.get(name)) : undefined);
   const url = flags.get('url');
   const lockDuration = num('lock-duration');

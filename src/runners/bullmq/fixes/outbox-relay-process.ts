@@ -10,18 +10,14 @@
 
 import { pathToFileURL } from 'node:url';
 import { backendArgs, makeQueue, migratePostgres, parseTuning } from '../bullmq-runner.ts';
+import { parseProcessFlags } from '../process-flags.ts';
 import { startOutboxRelay } from './outbox.ts';
 
 export const OUTBOX_RELAY_PROCESS_FILE = new URL(import.meta.url).pathname;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const flags = new Map<string, string>();
-  let crashAfterAdd = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] ?? '';
-    if (flag === '--crash-after-add') crashAfterAdd = true;
-    else flags.set(flag.replace(/^--/, ''), argv[++i] ?? '');
-  }
+  const { values: flags, switches } = parseProcessFlags(argv, ['crash-after-add']);
+  const crashAfterAdd = switches.has('crash-after-add');
   const databaseUrl = flags.get('database-url') ?? process.env.DATABASE_URL;
   if (databaseUrl === undefined) throw new Error('--database-url (or DATABASE_URL) is required');
   const kind = (flags.get('runner') ?? 'bullmq-postgres') === 'bullmq-redis' ? 'redis' : 'postgres';
