@@ -108,6 +108,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       postgresFlags: [
         '-c', 'listen_addresses=127.0.0.1',
         '-c', 'unix_socket_directories=',
+        // A fresh database has no planner statistics for BullMQ's tables until autovacuum's
+        // first ANALYZE, up to a minute (its naptime) after they fill. Until then every claim
+        // scans: noop drains fell from 825 to 174 jobs/s over the first 10 000 jobs, and hold
+        // ~1 200 once the tables are analysed. A one-second naptime keeps the statistics as
+        // current as on a server that has been running, which is the server being modelled.
+        '-c', 'autovacuum_naptime=1',
         ...(options.synchronousCommit !== undefined ? ['-c', `synchronous_commit=${options.synchronousCommit}`] : []),
       ],
       onLog: keep,
