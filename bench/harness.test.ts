@@ -37,13 +37,17 @@ describe('runBench', () => {
       profile: 'quick',
       out,
       signal: controller.signal,
-      // Ctrl-C as the second case starts: the first case is kept, the rest never runs.
+      // Ctrl-C as the second sampling round starts: the first round's samples are kept.
       progress: (message) => {
-        if (message.includes('sleep 5ms')) controller.abort();
+        if (message.includes('round 2')) controller.abort();
       },
     });
     expect(results.complete).toBe(false);
-    expect(results.measurements.map((m) => m.case)).toEqual(['noop c=50']);
+    expect(results.measurements.map((m) => [m.case, m.samples.length])).toEqual([
+      ['noop c=50', 1],
+      ['sleep 5ms c=50', 1],
+      ['cpu 2ms c=50', 1],
+    ]);
     expect(readResults(out).complete).toBe(false);
   });
 });

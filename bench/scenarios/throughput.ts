@@ -1,16 +1,23 @@
 // `throughput`: jobs/s to drain N jobs at concurrency C, for noop, sleep {ms} and cpu {ms},
 // for every runner and every raw baseline in the same run (so kit ÷ raw is a same-run ratio).
 //
-// How it works: one runner per subject, reused for every case; unrecorded warm-up drains per
-// case (JIT, connections, lazily created queues) that also size N, then several samples,
-// each one or more drains timed from the first submit to the last `completed` event the runner
-// reports. A runner and its raw baseline (bullmq-redis and bullmq-raw-redis) are measured in
-// lockstep: same N, samples alternated, so their ratio is the kit's overhead and not the
-// machine's mood between the two.
+// How it works: every subject is opened once and kept for the whole scenario. Each figure
+// (a subject's case) is warmed up with unrecorded drains that also size N; then the samples
+// are taken in rounds, one sample of every figure per round, so a figure's samples are spread
+// over the whole scenario instead of a two-second slice of it. This machine's load comes and
+// goes over tens of seconds: measured back to back, every sample of a figure could land in one
+// busy spell (three runs once read bullmq-redis noop 5.9k / 9.2k / 5.5k jobs/s, kit and raw
+// alike); spread over rounds, a spell costs a figure one sample, and the median drops it.
+// A sample is one or more drains timed from the first submit to the last `completed` event.
+// A runner and its raw baseline (bullmq-redis and bullmq-raw-redis) are measured in lockstep:
+// same N, samples side by side in each round with the order swapped every round, so their
+// ratio is the kit's overhead and not the machine's mood between the two. After the minimum
+// rounds, only figures whose samples still disagree get more, while the profile's budget lasts.
 
 import type { Json } from '../../src/contract.ts';
 import { drain } from '../drive.ts';
 import { jsonNotes } from '../results.ts';
+import { median } from '../stats.ts';
 import { closeRunner, guarded, openRunner } from '../subjects.ts';
 import type { BenchContext, Measurement, Profile, Scenario, ThroughputBaseline } from '../types.ts';
 
@@ -33,11 +40,14 @@ export const CONCURRENCY = 50;
 
 /** How a profile measures throughput. */
 export interface ThroughputPlan {
-  /** Samples per figure: at least `minRepeats`, more while `caseBudgetMs` lasts, at most `maxRepeats`. */
+  /** Rounds every figure gets. */
   readonly minRepeats: number;
+  /** Most samples of one figure. */
   readonly maxRepeats: number;
-  /** Sampling time per subject and case after which no further sample starts. */
-  readonly caseBudgetMs: number;
+  /** A figure whose samples span at most this fraction of their median needs no more rounds. */
+  readonly settledSpread: number;
+  /** Time for rounds beyond `minRepeats`: no further round starts once they have taken this long. */
+  readonly extraRoundsMs: number;
   /** A sample drains until it has lasted this long. */
   readonly targetMs: number;
   /** Warm-up drains last at least this long together. */
@@ -55,23 +65,23 @@ export interface ThroughputPlan {
 /**
  * Each sample drains enough jobs to take about `targetMs` at the rate the warm-up showed,
  * within [minJobs, maxJobs]: runners differ 1000-fold in speed, so a fixed N is either a
- * sub-millisecond blip for one or minutes for another. Quick takes as many samples as fit in
- * a second, up to 5: a 250 ms sample of an in-process runner catches a garbage collection or
- * not, so single samples of one figure differ by 20–40% and a median of 5 holds better than a
- * median of 3. A queue on PostgreSQL gets its 3 and no more, as one drain there is already
- * most of a second.
+ * sub-millisecond blip for one or minutes for another. A 250 ms sample of an in-process runner
+ * catches a garbage collection or not, so its samples differ by 20–40%; cpu figures agree
+ * within 1%. So every figure gets `minRepeats` rounds and the ones still spread wider than
+ * `settledSpread` get more, up to `maxRepeats`, which puts quick's time where the noise is.
  */
 export function throughputPlan(profile: Profile): ThroughputPlan {
   const full = profile === 'full';
   return {
     minRepeats: full ? 5 : 3,
-    maxRepeats: full ? 5 : 5,
-    caseBudgetMs: full ? 0 : 1000,
-    targetMs: full ? 2000 : 250,
-    warmupMs: full ? 3000 : 600,
-    minJobs: 50,
-    minQueueJobs: (full ? 10 : 4) * CONCURRENCY,
-    maxJobs: full ? 500_000 : 50_000,
+    maxRepeats: full ? 9 : 7,
+    settledSpread: 0.1,
+    extraRoundsMs: full ? 120_000 : 8_000,
+    targetMs: full ? 1500 : 200,
+    warmupMs: full ? 3000 : 250,
+    minJobs: 64,
+    minQueueJobs: full ? 512 : 256,
+    maxJobs: full ? 2 ** 19 : 2 ** 16,
     cases: [
       { job: 'noop', data: null, label: 'noop', warmupJobs: 200 },
       { job: 'sleep', data: { ms: 5 }, label: 'sleep 5ms', warmupJobs: 200, unboundedJobs: 2000 },
@@ -96,10 +106,21 @@ async function sample(targetMs: number, jobs: number, drainOnce: () => Promise<n
   return (total / elapsed) * 1000;
 }
 
+/**
+ * N for a drain that lasts at least `targetMs` at the rate seen: the next power of two, so
+ * a sample is one drain of 1–2× the target, and runs whose warm-ups differ by a few percent
+ * still drain the same N. The figure moves with N where a drain's start and end cost a fixed
+ * time: bullmq-postgres drained sleep jobs at ~1 040/s with N = 200, ~1 100 with 256 and
+ * ~1 220 with 400, so three runs whose warm-ups sized 208, 231 and 265 read 862, 1 045 and
+ * 1 055; a figure that moves with the warm-up's luck cannot be compared across runs.
+ */
 function jobsFor(plan: ThroughputPlan, warmupJobs: number, warmupMs: number): number {
   const rate = warmupJobs / Math.max(warmupMs, 0.001);
-  return Math.round(Math.min(plan.maxJobs, Math.max(plan.minJobs, rate * plan.targetMs)));
+  const wanted = Math.max(1, rate * plan.targetMs);
+  return Math.min(plan.maxJobs, Math.max(plan.minJobs, 2 ** Math.ceil(Math.log2(wanted))));
 }
+
+type Drainer = (jobs: number) => Promise<number>;
 
 /**
  * Unrecorded drains until together they last `warmupMs` (at least two), each sized from the
@@ -119,7 +140,133 @@ async function warmUp(plan: ThroughputPlan, c: ThroughputCase, drainer: Drainer,
   return jobs;
 }
 
-function measurement(subject: string, c: ThroughputCase, jobs: number, samples: number[], note?: string): Measurement {
+/** Who is measured: a runner or a raw baseline, how to drain a case on it, and its note. */
+interface Side {
+  readonly id: string;
+  readonly note: string | undefined;
+  /** Starts every job at once (no concurrency limit): see ThroughputCase.unboundedJobs. */
+  readonly unbounded: boolean;
+  readonly drainer: (c: ThroughputCase) => Drainer;
+}
+
+/** An opened subject: one side, or a runner and its raw baseline measured in lockstep. */
+interface Entrant {
+  readonly id: string;
+  readonly sides: readonly Side[];
+  readonly minJobs: number;
+  close(): Promise<void>;
+  /** Set when a drain threw: the entrant is left out of later rounds (its skip row says why). */
+  failed: boolean;
+}
+
+/** One case on an entrant: every side drains the same N, and each side's samples are kept. */
+interface Figures {
+  readonly entrant: Entrant;
+  readonly c: ThroughputCase;
+  readonly drainers: readonly Drainer[];
+  readonly samples: readonly number[][];
+  jobs: number;
+}
+
+function baselineSide(baseline: ThroughputBaseline, context: BenchContext): Side {
+  return {
+    id: baseline.id,
+    note: 'raw baseline',
+    unbounded: false,
+    drainer: (c) => (jobs) => baseline.drain({ job: c.job, data: c.data, jobs, concurrency: CONCURRENCY, services: context.services }),
+  };
+}
+
+/** Opens a runner (with its raw baseline beside it when that is measured too); undefined if skipped. */
+async function openEntrant(id: string, context: BenchContext, paired: ThroughputBaseline | undefined): Promise<Entrant | undefined> {
+  const plan = throughputPlan(context.profile);
+  const opened = await openRunner(id, context, { concurrency: CONCURRENCY });
+  if ('skipped' in opened) {
+    context.skip(id, opened.skipped.reason, opened.skipped.fix);
+    // The baseline is still worth measuring alone.
+    return paired === undefined ? undefined : baselineEntrant(paired, context);
+  }
+  const runner = opened.runner;
+  const kit: Side = { id, note: opened.note, unbounded: opened.unbounded === true, drainer: (c) => async (jobs) => (await drain(runner, c.job, c.data, jobs)).elapsedMs };
+  return {
+    id,
+    sides: paired === undefined ? [kit] : [kit, baselineSide(paired, context)],
+    minJobs: runner.traits.durable ? plan.minQueueJobs : plan.minJobs,
+    failed: false,
+    async close() {
+      await closeRunner(runner);
+      await paired?.close?.();
+    },
+  };
+}
+
+function baselineEntrant(baseline: ThroughputBaseline, context: BenchContext): Entrant {
+  const plan = throughputPlan(context.profile);
+  return {
+    id: baseline.id,
+    sides: [baselineSide(baseline, context)],
+    minJobs: baseline.pairedWith === undefined ? plan.minJobs : plan.minQueueJobs,
+    failed: false,
+    close: async () => void (await baseline.close?.()),
+  };
+}
+
+/** Runs `work` on behalf of an entrant; an error drops the entrant and becomes its skip row. */
+async function onBehalf(context: BenchContext, entrant: Entrant, work: () => Promise<void>): Promise<void> {
+  await guarded(context, entrant.id, async () => {
+    try {
+      await work();
+    } catch (error) {
+      entrant.failed = true;
+      throw error;
+    }
+  });
+}
+
+/** Warm-up of every side, then N: the larger of the sides' sizes, so a pair drains alike. */
+async function warmFigures(f: Figures, plan: ThroughputPlan, context: BenchContext): Promise<void> {
+  for (const [i, side] of f.entrant.sides.entries()) {
+    if (context.signal.aborted) return;
+    context.progress(`throughput ${side.id} ${f.c.label}: warm-up`);
+    const sized = await warmUp(plan, f.c, f.drainers[i]!, context.signal);
+    f.jobs = Math.max(f.jobs, side.unbounded && f.c.unboundedJobs !== undefined ? f.c.unboundedJobs : sized);
+  }
+}
+
+function settled(f: Figures, plan: ThroughputPlan): boolean {
+  return f.samples.every((s) => s.length > 0 && (Math.max(...s) - Math.min(...s)) / median(s) <= plan.settledSpread);
+}
+
+/**
+ * Sampling rounds: every figure in each of the first `minRepeats`, then only unsettled ones,
+ * while the extra rounds have taken less than `extraRoundsMs`. A pair takes its samples side
+ * by side, kit first in even rounds and raw first in odd ones, so neither always goes first.
+ */
+async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: BenchContext): Promise<void> {
+  let extraStarted: number | undefined;
+  const outOfTime = (): boolean => extraStarted !== undefined && performance.now() - extraStarted >= plan.extraRoundsMs;
+  for (let r = 0; r < plan.maxRepeats; r++) {
+    if (r === plan.minRepeats) extraStarted = performance.now();
+    const due = all.filter((f) => !f.entrant.failed && (r < plan.minRepeats || !settled(f, plan)));
+    if (due.length === 0) return;
+    for (const f of due) {
+      if (outOfTime()) return;
+      if (f.entrant.failed) continue;
+      const order = f.entrant.sides.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      await onBehalf(context, f.entrant, async () => {
+        for (const i of order) {
+          context.progress(`throughput round ${r + 1}: ${f.entrant.sides[i]!.id} ${f.c.label}`);
+          if (context.signal.aborted) return;
+          f.samples[i]!.push(await sample(plan.targetMs, f.jobs, () => f.drainers[i]!(f.jobs), context.signal));
+        }
+      });
+      if (context.signal.aborted) return;
+    }
+  }
+}
+
+function measurement(subject: string, c: ThroughputCase, jobs: number, samples: readonly number[], note?: string): Measurement {
   return {
     scenario: 'throughput',
     subject,
@@ -132,101 +279,38 @@ function measurement(subject: string, c: ThroughputCase, jobs: number, samples: 
   };
 }
 
-type Drainer = (jobs: number) => Promise<number>;
-
-/** A side of a case: who it is, how to drain `jobs` of this case, and the note to record. */
-interface Side {
-  readonly id: string;
-  readonly note: string | undefined;
-  /** Starts every job at once (no concurrency limit): see ThroughputCase.unboundedJobs. */
-  readonly unbounded: boolean;
-  readonly drainer: (c: ThroughputCase) => Drainer;
-}
-
-/**
- * Measures every case on one side, or on two sides in lockstep: the same N for both (the
- * larger of the two warm-ups' sizes) and their samples alternated, so kit ÷ raw is not
- * skewed by load that came and went between them.
- */
-async function cases(sides: readonly Side[], context: BenchContext, out: Measurement[], minJobs: number): Promise<void> {
-  const plan = throughputPlan(context.profile);
-  for (const c of plan.cases) {
-    if (context.signal.aborted) return;
-    const drainers = sides.map((side) => side.drainer(c));
-    let jobs = minJobs;
-    for (const [i, side] of sides.entries()) {
-      context.progress(`throughput ${side.id} ${c.label}: warm-up`);
-      const sized = await warmUp(plan, c, drainers[i]!, context.signal);
-      jobs = Math.max(jobs, side.unbounded && c.unboundedJobs !== undefined ? c.unboundedJobs : sized);
-    }
-    const samples = sides.map((): number[] => []);
-    const started = performance.now();
-    // Every side has had its sample before the budget is looked at again, so pairs stay even.
-    for (let r = 0; r < plan.maxRepeats && !context.signal.aborted; r++) {
-      if (r >= plan.minRepeats && performance.now() - started >= plan.caseBudgetMs * sides.length) break;
-      for (const [i, side] of sides.entries()) {
-        if (context.signal.aborted) break;
-        context.progress(`throughput ${side.id} ${c.label}: sample ${r + 1}`);
-        samples[i]!.push(await sample(plan.targetMs, jobs, () => drainers[i]!(jobs), context.signal));
-      }
-    }
-    for (const [i, side] of sides.entries()) if (samples[i]!.length > 0) out.push(measurement(side.id, c, jobs, samples[i]!, side.note));
-  }
-}
-
-function baselineSide(baseline: ThroughputBaseline, context: BenchContext): Side {
-  return {
-    id: baseline.id,
-    note: 'raw baseline',
-    unbounded: false,
-    drainer: (c) => (jobs) => baseline.drain({ job: c.job, data: c.data, jobs, concurrency: CONCURRENCY, services: context.services }),
-  };
-}
-
-/** A runner's cases, alongside its raw baseline's when that is measured too. */
-async function runnerCases(id: string, context: BenchContext, out: Measurement[], paired: ThroughputBaseline | undefined): Promise<void> {
-  const opened = await openRunner(id, context, { concurrency: CONCURRENCY });
-  if ('skipped' in opened) {
-    context.skip(id, opened.skipped.reason, opened.skipped.fix);
-    if (paired !== undefined) await baselineCases(paired, context, out);
-    return;
-  }
-  try {
-    const runner = opened.runner;
-    const plan = throughputPlan(context.profile);
-    const kit: Side = { id, note: opened.note, unbounded: opened.unbounded === true, drainer: (c) => async (jobs) => (await drain(runner, c.job, c.data, jobs)).elapsedMs };
-    const isQueue = runner.traits.durable;
-    await cases(paired === undefined ? [kit] : [kit, baselineSide(paired, context)], context, out, isQueue ? plan.minQueueJobs : plan.minJobs);
-  } finally {
-    await closeRunner(opened.runner);
-    await paired?.close?.();
-  }
-}
-
-async function baselineCases(baseline: ThroughputBaseline, context: BenchContext, out: Measurement[]): Promise<void> {
-  const plan = throughputPlan(context.profile);
-  try {
-    await cases([baselineSide(baseline, context)], context, out, baseline.pairedWith === undefined ? plan.minJobs : plan.minQueueJobs);
-  } finally {
-    await baseline.close?.();
-  }
-}
-
 export const throughput: Scenario = {
   name: 'throughput',
   summary: `jobs/s draining N noop, sleep 5ms and cpu 2ms jobs at concurrency ${CONCURRENCY}, runners and raw baselines`,
   async run(context) {
-    const out: Measurement[] = [];
+    const plan = throughputPlan(context.profile);
     const baselineById = new Map(context.baselines.map((b) => [b.id, b]));
-    // A baseline whose runner is measured too runs with it (see cases()), not on its own.
+    // A baseline whose runner is measured too runs with it, in lockstep, not on its own.
     const pairOf = new Map(context.baselines.filter((b) => b.pairedWith !== undefined && context.subjects.includes(b.pairedWith) && context.subjects.includes(b.id)).map((b) => [b.pairedWith!, b]));
     const pairedIds = new Set([...pairOf.values()].map((b) => b.id));
-    for (const subject of context.subjects) {
-      if (context.signal.aborted) break;
-      if (pairedIds.has(subject)) continue;
-      const baseline = baselineById.get(subject);
-      await guarded(context, subject, () => (baseline !== undefined ? baselineCases(baseline, context, out) : runnerCases(subject, context, out, pairOf.get(subject))));
+    const entrants: Entrant[] = [];
+    try {
+      for (const subject of context.subjects) {
+        if (context.signal.aborted) break;
+        if (pairedIds.has(subject)) continue;
+        const baseline = baselineById.get(subject);
+        context.progress(`throughput ${subject}: opening`);
+        await guarded(context, subject, async () => {
+          const entrant = baseline !== undefined ? baselineEntrant(baseline, context) : await openEntrant(subject, context, pairOf.get(subject));
+          if (entrant !== undefined) entrants.push(entrant);
+        });
+      }
+      const all: Figures[] = entrants.flatMap((entrant) =>
+        plan.cases.map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
+      );
+      for (const f of all) {
+        if (context.signal.aborted) break;
+        if (!f.entrant.failed) await onBehalf(context, f.entrant, () => warmFigures(f, plan, context));
+      }
+      if (!context.signal.aborted) await rounds(all, plan, context);
+      return all.flatMap((f) => f.entrant.sides.flatMap((side, i) => (f.samples[i]!.length > 0 ? [measurement(side.id, f.c, f.jobs, f.samples[i]!, side.note)] : [])));
+    } finally {
+      for (const entrant of entrants) await entrant.close().catch(() => undefined);
     }
-    return out;
   },
 };
