@@ -65,10 +65,11 @@ export interface ThroughputPlan {
 /**
  * Each sample drains enough jobs to take about `targetMs` at the rate the warm-up showed,
  * within [minJobs, maxJobs]: runners differ 1000-fold in speed, so a fixed N is either a
- * sub-millisecond blip for one or minutes for another. A 250 ms sample of an in-process runner
- * catches a garbage collection or not, so its samples differ by 20–40%; cpu figures agree
- * within 1%. So every figure gets `minRepeats` rounds and the ones still spread wider than
- * `settledSpread` get more, up to `maxRepeats`, which puts quick's time where the noise is.
+ * sub-millisecond blip for one or minutes for another. A 200 ms sample of an in-process noop
+ * drain catches a garbage collection or not, and the machine's busy spells, so its samples
+ * differ by 20–40%, while cpu and sleep figures agree within a few percent. So every figure
+ * gets `minRepeats` rounds and only the ones still spread wider than `settledSpread` get more,
+ * up to `maxRepeats`, which puts quick's time where the noise is.
  */
 export function throughputPlan(profile: Profile): ThroughputPlan {
   const full = profile === 'full';

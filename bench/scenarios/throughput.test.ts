@@ -1,0 +1,63 @@
+// How the throughput scenario spends its samples: rounds over every figure, extra rounds only
+// for figures whose samples disagree, and a runner beside its raw baseline with the order
+// swapped each round. The baselines here are the harness's own test subjects: their drain()
+// reports a chosen duration, so which figure gets how many samples is decided, not by luck.
+
+import { describe, expect, it } from 'vitest';
+import type { BenchContext, Measurement, ThroughputBaseline } from '../types.ts';
+import { throughput, throughputPlan } from './throughput.ts';
+
+/** A baseline whose drains "last" the given milliseconds in turn (no work is done). */
+function scripted(id: string, durationsMs: readonly number[], pairedWith?: string): ThroughputBaseline {
+  let call = 0;
+  return { id, ...(pairedWith === undefined ? {} : { pairedWith }), drain: () => Promise.resolve(durationsMs[call++ % durationsMs.length]!) };
+}
+
+async function run(subjects: readonly string[], baselines: readonly ThroughputBaseline[]): Promise<{ measurements: Measurement[]; steps: string[] }> {
+  const steps: string[] = [];
+  const context: BenchContext = {
+    profile: 'quick',
+    subjects,
+    baselines,
+    services: {
+      redisUrl: () => Promise.reject(new Error('no service in this test')),
+      databaseUrl: () => Promise.reject(new Error('no service in this test')),
+    },
+    signal: new AbortController().signal,
+    progress: (message) => void steps.push(message),
+    skip: (subject, reason) => {
+      throw new Error(`${subject} skipped: ${reason}`);
+    },
+  };
+  return { measurements: await throughput.run(context), steps };
+}
+
+describe('throughput sampling', () => {
+  it('gives agreeing figures the minimum rounds and spread ones more, up to the most', async () => {
+    const plan = throughputPlan('quick');
+    // 250 ms every drain: samples agree. 250 and 400 ms in turn: a 60% spread that never settles.
+    const { measurements } = await run(['steady', 'jumpy'], [scripted('steady', [250]), scripted('jumpy', [250, 400])]);
+    const counts = measurements.map((m) => [m.subject, m.samples.length]);
+    expect(counts).toEqual([
+      ...plan.cases.map(() => ['steady', plan.minRepeats]),
+      ...plan.cases.map(() => ['jumpy', plan.maxRepeats]),
+    ]);
+  });
+
+  it('takes one sample of every figure per round before any figure gets its next', async () => {
+    const { steps } = await run(['a', 'b'], [scripted('a', [250]), scripted('b', [250])]);
+    const sampled = steps.filter((s) => s.startsWith('throughput round'));
+    const firstOfRound2 = sampled.findIndex((s) => s.startsWith('throughput round 2:'));
+    expect(sampled.slice(0, firstOfRound2)).toEqual(['a', 'b'].flatMap((id) => ['noop', 'sleep 5ms', 'cpu 2ms'].map((label) => `throughput round 1: ${id} ${label}`)));
+  });
+
+  it('measures a runner beside its raw baseline: same N, and who goes first swaps every round', async () => {
+    const { measurements, steps } = await run(['task', 'task-raw'], [scripted('task-raw', [250], 'task')]);
+    const noop = steps.filter((s) => /^throughput round [12]: .* noop$/.test(s));
+    expect(noop).toEqual(['throughput round 1: task noop', 'throughput round 1: task-raw noop', 'throughput round 2: task-raw noop', 'throughput round 2: task noop']);
+    const jobs = (subject: string) => measurements.filter((m) => m.subject === subject).map((m) => (m.notes as { jobs: number }).jobs);
+    expect(jobs('task-raw')).toEqual(jobs('task'));
+    // A power of two: a warm-up a few percent off drains the same N.
+    expect(jobs('task').every((n) => Number.isInteger(Math.log2(n)))).toBe(true);
+  });
+});
