@@ -1,0 +1,62 @@
+// The README's excerpt of the reference results, made from the results file so that no figure
+// in it is typed by hand: excerpt.test.ts fails when the README's block differs from what this
+// makes of the file the README links. After a new reference run, print the block with
+//   npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json
+// and paste it over the old one.
+
+import { pathToFileURL } from 'node:url';
+import { formatNumber } from './print.ts';
+import { readResults, type BenchResults, type SummarizedMeasurement } from './results.ts';
+
+function finder(results: BenchResults) {
+  return (scenario: string, subject: string, kase: string, metric: string): SummarizedMeasurement => {
+    const found = results.measurements.find((m) => m.scenario === scenario && m.subject === subject && m.case === kase && m.metric === metric);
+    if (found === undefined) throw new Error(`the reference file has no ${scenario} figure for ${subject} ${kase} ${metric}: the excerpt needs a full run over every runner`);
+    return found;
+  };
+}
+
+const times = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+export function referenceExcerpt(results: BenchResults): string {
+  const find = finder(results);
+  const rate = (subject: string, kase: string) => find('throughput', subject, `${kase} c=50`, 'jobs/s');
+  const rows: [string, string, string, string][] = [['subject', 'case', 'median', 'ratio']];
+  const row = (subject: string, kase: string, raw: string | undefined, note = '') => {
+    const m = rate(subject, kase);
+    const ratio = raw === undefined ? '' : `${times(m.median, rate(raw, kase).median)} ${raw}`;
+    rows.push([subject, kase, formatNumber(m.median), [ratio, note].filter((s) => s !== '').join(' ')]);
+  };
+  row('fire-and-forget', 'noop', undefined, '(no concurrency limit)');
+  row('genserver', 'sleep 5ms', 'promise-raw');
+  row('worker-pool', 'cpu 2ms', 'promise-raw', `(a thread per core, here ${results.environment.cores}; one event loop does ${formatNumber(rate('promise-raw', 'cpu 2ms').median)})`);
+  row('bullmq-redis', 'noop', 'bullmq-raw-redis');
+  row('bullmq-redis', 'sleep 5ms', 'bullmq-raw-redis');
+  row('bullmq-postgres', 'noop', 'bullmq-raw-postgres', "(the kit stores a tick's submits in one transaction)");
+  const samples = results.measurements.filter((m) => m.scenario === 'throughput').map((m) => m.samples.length);
+  const lag = (subject: string) => `${subject} ${formatNumber(find('event-loop', subject, 'cpu 5ms', 'lag p99').median)} ms`;
+  const speedups = (subject: string, c: number) =>
+    [2, 4].map((w) => times(find('scale-out', subject, `sleep 10ms workers=${w} c=${c}`, 'jobs/s').median, find('scale-out', subject, `sleep 10ms workers=1 c=${c}`, 'jobs/s').median)).join(' / ');
+  const scale = (subject: string) => `${subject.padEnd(17)}c=10: ${speedups(subject, 10).padEnd(15)}c=2: ${speedups(subject, 2)}`;
+  return [
+    `throughput (jobs/s, concurrency 50, median of ${Math.min(...samples)}–${Math.max(...samples)})`,
+    ...rows.map(([a, b, c, d]) => `${a.padEnd(21)}${b.padEnd(12)}${c.padEnd(14)}${d}`.trimEnd()),
+    '',
+    'event-loop lag p99 while draining cpu 5ms jobs',
+    ['genserver', 'bullmq-redis', 'bullmq-postgres', 'worker-pool'].map(lag).join(' · '),
+    '',
+    'scale-out, sleep 10ms jobs, speed-up of 2 and 4 worker processes over 1',
+    scale('bullmq-redis'),
+    scale('bullmq-postgres'),
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const file = process.argv[2];
+  if (file === undefined) {
+    process.stderr.write('usage: npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json\n');
+    process.exit(2);
+  }
+  process.stdout.write(referenceExcerpt(readResults(file)));
+}
