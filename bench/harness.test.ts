@@ -1,12 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench } from './harness.ts';
 import { readResults } from './results.ts';
 import { throughputPlan } from './scenarios/throughput.ts';
+import { scratchDirs } from '../src/testing/scratch-dir.ts';
 
-const tmpFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), 'naq-harness-')), 'run.json');
+const scratch = scratchDirs('naq-harness-');
+const tmpFile = () => path.join(scratch(), 'run.json');
 
 describe('runBench', () => {
   it('measures every case of a runner and writes a file that reads back', async () => {

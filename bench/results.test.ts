@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResultsFileError } from '../src/errors.ts';
 import { readResults, writeResults, type BenchResults } from './results.ts';
 import { sampleResults } from './test-fixtures.ts';
+import { scratchDirs } from '../src/testing/scratch-dir.ts';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'naq-results-'));
+const tmp = scratchDirs('naq-results-');
 
 describe('results files', () => {
   it('round-trips through the schema', () => {

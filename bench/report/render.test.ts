@@ -1,8 +1,6 @@
 // The report page in a real browser: it opens from disk, draws a chart for every figure
 // family the results hold, with one bar or point per measured figure, and raises no errors.
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -11,6 +9,9 @@ import { launchBrowser } from '../../src/testing/browser.ts';
 import { withSummary, type BenchResults } from '../results.ts';
 import { sampleResults } from '../test-fixtures.ts';
 import { renderReport, writeReport } from './render.ts';
+import { scratchDirs } from '../../src/testing/scratch-dir.ts';
+
+const scratch = scratchDirs('need-a-queue-report-');
 
 function richResults(): BenchResults {
   const base = sampleResults();
@@ -54,7 +55,7 @@ describe('results report page', () => {
   });
 
   it('draws a chart per figure family from disk, one bar or point per figure, with no page errors', async () => {
-    const file = writeReport(richResults(), join(mkdtempSync(join(tmpdir(), 'need-a-queue-report-')), 'report.html'));
+    const file = writeReport(richResults(), join(scratch(), 'report.html'));
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

@@ -2,11 +2,11 @@
 // what it prints, and what it leaves on disk.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { scratchDirs } from '../testing/scratch-dir.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/need-a-queue.js', import.meta.url));
 
@@ -39,7 +39,7 @@ function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) =
   });
 }
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'need-a-queue-cli-'));
+const scratch = scratchDirs('need-a-queue-cli-');
 
 describe('need-a-queue CLI', () => {
   it('an unknown runner exits 2 and lists the runners to use', async () => {
