@@ -21,6 +21,9 @@ export const now = (): number => performance.timeOrigin + performance.now();
 /** Submits in flight at once in drain(); raw baselines submit the same way (bench/baselines/). */
 export const SUBMIT_WINDOW = 256;
 
+/** How long a drain may take before it is an error, not a figure; raw baselines use it too. */
+export const DRAIN_TIMEOUT_MS = 120_000;
+
 export interface DrainResult {
   readonly elapsedMs: number;
   readonly completed: number;
@@ -28,7 +31,7 @@ export interface DrainResult {
 }
 
 /** Submits `jobs` jobs (at most SUBMIT_WINDOW submits in flight) and waits for all to finish. */
-export async function drain(subject: Subject, job: string, data: Json, jobs: number, timeoutMs = 120_000): Promise<DrainResult> {
+export async function drain(subject: Subject, job: string, data: Json, jobs: number, timeoutMs = DRAIN_TIMEOUT_MS): Promise<DrainResult> {
   let completed = 0;
   let failed = 0;
   let last = 0;

@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker, createPostgresBackend, runMigrations, type ConnectionOptions, type Job } from 'bullmq';
 import pg from 'pg';
 import type { Json } from '../../src/contract.ts';
-import { SUBMIT_WINDOW } from '../drive.ts';
+import { DRAIN_TIMEOUT_MS, SUBMIT_WINDOW } from '../drive.ts';
 import type { BenchServices, ThroughputBaseline } from '../types.ts';
 
 type Kind = 'redis' | 'postgres';
@@ -114,7 +114,11 @@ function baseline(kind: Kind): ThroughputBaseline {
           for (let i = sent; i < Math.min(jobs, sent + SUBMIT_WINDOW); i++) window.push(queue.add(job, data));
           await Promise.all(window);
         }
-        await all;
+        // A lost `completed` event must not hang the run: the drain fails, the scenario says so.
+        const timer = sleep(DRAIN_TIMEOUT_MS, 'timeout' as const, { ref: false });
+        if ((await Promise.race([all.then(() => 'done' as const), timer])) === 'timeout') {
+          throw new Error(`raw drain of ${jobs} ${job} jobs did not finish within ${DRAIN_TIMEOUT_MS} ms (${done} finished)`);
+        }
         return performance.now() - started;
       } finally {
         await worker.close(true);

@@ -13,8 +13,9 @@ function scripted(id: string, durationsMs: readonly number[], pairedWith?: strin
   return { id, ...(pairedWith === undefined ? {} : { pairedWith }), drain: () => Promise.resolve(durationsMs[call++ % durationsMs.length]!) };
 }
 
-async function run(subjects: readonly string[], baselines: readonly ThroughputBaseline[]): Promise<{ measurements: Measurement[]; steps: string[] }> {
+async function run(subjects: readonly string[], baselines: readonly ThroughputBaseline[]): Promise<{ measurements: Measurement[]; steps: string[]; skipped: string[] }> {
   const steps: string[] = [];
+  const skipped: string[] = [];
   const context: BenchContext = {
     profile: 'quick',
     subjects,
@@ -25,11 +26,9 @@ async function run(subjects: readonly string[], baselines: readonly ThroughputBa
     },
     signal: new AbortController().signal,
     progress: (message) => void steps.push(message),
-    skip: (subject, reason) => {
-      throw new Error(`${subject} skipped: ${reason}`);
-    },
+    skip: (subject, reason) => void skipped.push(`${subject}: ${reason}`),
   };
-  return { measurements: await throughput.run(context), steps };
+  return { measurements: await throughput.run(context), steps, skipped };
 }
 
 describe('throughput sampling', () => {
@@ -59,5 +58,30 @@ describe('throughput sampling', () => {
     expect(jobs('task-raw')).toEqual(jobs('task'));
     // A power of two: a warm-up a few percent off drains the same N.
     expect(jobs('task').every((n) => Number.isInteger(Math.log2(n)))).toBe(true);
+  });
+
+  it('drops a subject whose drain throws, closes it at once and names it, and measures the rest', async () => {
+    let closed = 0;
+    let calls = 0;
+    // Two warm-up drains and a sample per case in round 1, then it breaks in round 2.
+    const breaks: ThroughputBaseline = {
+      id: 'breaks',
+      drain: () => (++calls > 9 ? Promise.reject(new Error('store went away')) : Promise.resolve(250)),
+      close: () => Promise.resolve(void closed++),
+    };
+    const { measurements, skipped } = await run(['breaks', 'steady'], [breaks, scripted('steady', [250])]);
+    expect(skipped).toEqual(['breaks: failed: store went away']);
+    expect(closed).toBe(1);
+    expect(measurements.filter((m) => m.subject === 'breaks').map((m) => m.samples.length)).toEqual([1, 1, 1]);
+    expect(measurements.filter((m) => m.subject === 'steady').map((m) => m.samples.length)).toEqual([3, 3, 3]);
+  });
+
+  it("blames the raw baseline, not its runner, when the baseline's drain throws, and keeps the pair even", async () => {
+    let calls = 0;
+    const raw: ThroughputBaseline = { id: 'task-raw', pairedWith: 'task', drain: () => (++calls > 2 ? Promise.reject(new Error('raw broke')) : Promise.resolve(250)) };
+    const { measurements, skipped } = await run(['task', 'task-raw'], [raw]);
+    expect(skipped).toEqual(['task-raw: failed: raw broke']);
+    // Two warm-up drains, then raw's first sample throws: the kit's sample beside it is not kept.
+    expect(measurements.filter((m) => m.case === 'noop c=50')).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 // `throughput`: jobs/s to drain N jobs at concurrency C, for noop, sleep {ms} and cpu {ms},
 // for every runner and every raw baseline in the same run (so kit ÷ raw is a same-run ratio).
 //
-// How it works: every subject is opened once and kept for the whole scenario. Each figure
-// (a subject's case) is warmed up with unrecorded drains that also size N; then the samples
-// are taken in rounds, one sample of every figure per round, so a figure's samples are spread
-// over the whole scenario instead of a two-second slice of it. This machine's load comes and
+// How it works: every subject is opened once and kept for the whole scenario. The samples are
+// taken in rounds, one sample of every figure (a subject's case) per round, so a figure's
+// samples are spread over the whole scenario instead of a two-second slice of it; in round 1
+// each figure is first warmed up with unrecorded drains that also size N. This machine's load comes and
 // goes over tens of seconds: measured back to back, every sample of a figure could land in one
 // busy spell (three runs once read bullmq-redis noop 5.9k / 9.2k / 5.5k jobs/s, kit and raw
 // alike); spread over rounds, a spell costs a figure one sample, and the median drops it.
@@ -85,7 +85,7 @@ export function throughputPlan(profile: Profile): ThroughputPlan {
     maxJobs: full ? 2 ** 19 : 2 ** 16,
     cases: [
       { job: 'noop', data: null, label: 'noop', warmupJobs: 200 },
-      { job: 'sleep', data: { ms: 5 }, label: 'sleep 5ms', warmupJobs: 200, unboundedJobs: 2000 },
+      { job: 'sleep', data: { ms: 5 }, label: 'sleep 5ms', warmupJobs: 200, unboundedJobs: 2048 },
       { job: 'cpu', data: { ms: 2 }, label: 'cpu 2ms', warmupJobs: 50 },
     ],
   };
@@ -94,17 +94,18 @@ export function throughputPlan(profile: Profile): ThroughputPlan {
 /**
  * One sample: drains of `jobs` jobs, repeated until together they last at least `targetMs`,
  * as total jobs ÷ total time. The job cap keeps one drain's memory bounded, and a runner fast
- * enough to drain the cap in a few milliseconds (a bare promise does 50 000 noops in ~3 ms)
- * would otherwise be timed over one GC pause or scheduler blip.
+ * enough to drain the cap in a few milliseconds (a bare promise does 65 536 noops in ~4 ms)
+ * would otherwise be timed over one GC pause or scheduler blip. A sample that Ctrl-C cut
+ * short of `targetMs` is no sample: undefined.
  */
-async function sample(targetMs: number, jobs: number, drainOnce: () => Promise<number>, signal: AbortSignal): Promise<number> {
+async function sample(targetMs: number, jobs: number, drainOnce: () => Promise<number>, signal: AbortSignal): Promise<number | undefined> {
   let total = 0;
   let elapsed = 0;
   do {
     elapsed += await drainOnce();
     total += jobs;
   } while (elapsed < targetMs && !signal.aborted);
-  return (total / elapsed) * 1000;
+  return elapsed < targetMs ? undefined : (total / elapsed) * 1000;
 }
 
 /**
@@ -155,9 +156,16 @@ interface Entrant {
   readonly id: string;
   readonly sides: readonly Side[];
   readonly minJobs: number;
+  /** Stops the runner and frees the baseline; safe to call twice. */
   close(): Promise<void>;
-  /** Set when a drain threw: the entrant is left out of later rounds (its skip row says why). */
+  /** Set when a drain threw: the entrant is closed and left out of later rounds (its skip row says why). */
   failed: boolean;
+}
+
+/** Makes `close` run once, however often it is called. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }
 
 /** One case on an entrant: every side drains the same N, and each side's samples are kept. */
@@ -194,10 +202,10 @@ async function openEntrant(id: string, context: BenchContext, paired: Throughput
     sides: paired === undefined ? [kit] : [kit, baselineSide(paired, context)],
     minJobs: runner.traits.durable ? plan.minQueueJobs : plan.minJobs,
     failed: false,
-    async close() {
+    close: once(async () => {
       await closeRunner(runner);
       await paired?.close?.();
-    },
+    }),
   };
 }
 
@@ -208,26 +216,31 @@ function baselineEntrant(baseline: ThroughputBaseline, context: BenchContext): E
     sides: [baselineSide(baseline, context)],
     minJobs: baseline.pairedWith === undefined ? plan.minJobs : plan.minQueueJobs,
     failed: false,
-    close: async () => void (await baseline.close?.()),
+    close: once(async () => void (await baseline.close?.())),
   };
 }
 
-/** Runs `work` on behalf of an entrant; an error drops the entrant and becomes its skip row. */
-async function onBehalf(context: BenchContext, entrant: Entrant, work: () => Promise<void>): Promise<void> {
-  await guarded(context, entrant.id, async () => {
-    try {
-      await work();
-    } catch (error) {
-      entrant.failed = true;
-      throw error;
-    }
-  });
+/**
+ * Runs `work` on behalf of an entrant. An error drops the entrant from later rounds, closes it
+ * at once (a runner left with jobs in flight would keep working under every later figure) and
+ * becomes a skip row naming the side that threw: `work` says whose turn it is in `blame.id`.
+ */
+async function onBehalf(context: BenchContext, entrant: Entrant, work: (blame: { id: string }) => Promise<void>): Promise<void> {
+  const blame = { id: entrant.id };
+  try {
+    await work(blame);
+  } catch (error) {
+    entrant.failed = true;
+    await entrant.close().catch(() => undefined);
+    await guarded(context, blame.id, () => Promise.reject(error instanceof Error ? error : new Error(String(error))));
+  }
 }
 
 /** Warm-up of every side, then N: the larger of the sides' sizes, so a pair drains alike. */
-async function warmFigures(f: Figures, plan: ThroughputPlan, context: BenchContext): Promise<void> {
+async function warmFigures(f: Figures, plan: ThroughputPlan, context: BenchContext, blame: { id: string }): Promise<void> {
   for (const [i, side] of f.entrant.sides.entries()) {
     if (context.signal.aborted) return;
+    blame.id = side.id;
     context.progress(`throughput ${side.id} ${f.c.label}: warm-up`);
     const sized = await warmUp(plan, f.c, f.drainers[i]!, context.signal);
     f.jobs = Math.max(f.jobs, side.unbounded && f.c.unboundedJobs !== undefined ? f.c.unboundedJobs : sized);
@@ -239,30 +252,38 @@ function settled(f: Figures, plan: ThroughputPlan): boolean {
 }
 
 /**
- * Sampling rounds: every figure in each of the first `minRepeats`, then only unsettled ones,
- * while the extra rounds have taken less than `extraRoundsMs`. A pair takes its samples side
- * by side, kit first in even rounds and raw first in odd ones, so neither always goes first.
+ * Sampling rounds. Round 1 warms each figure up just before its first sample, so Ctrl-C at
+ * any point keeps every figure sampled so far. Every figure gets the first `minRepeats`
+ * rounds; later rounds take only unsettled figures, and none starts once the extra rounds
+ * have taken `extraRoundsMs`. A pair samples side by side, kit first in even rounds and raw
+ * first in odd ones, and keeps a round's samples only when both sides have theirs, so a pair
+ * never ends with uneven counts.
  */
 async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: BenchContext): Promise<void> {
   let extraStarted: number | undefined;
-  const outOfTime = (): boolean => extraStarted !== undefined && performance.now() - extraStarted >= plan.extraRoundsMs;
-  for (let r = 0; r < plan.maxRepeats; r++) {
+  for (let r = 0; r < plan.maxRepeats && !context.signal.aborted; r++) {
     if (r === plan.minRepeats) extraStarted = performance.now();
+    if (extraStarted !== undefined && performance.now() - extraStarted >= plan.extraRoundsMs) return;
     const due = all.filter((f) => !f.entrant.failed && (r < plan.minRepeats || !settled(f, plan)));
     if (due.length === 0) return;
     for (const f of due) {
-      if (outOfTime()) return;
-      if (f.entrant.failed) continue;
-      const order = f.entrant.sides.map((_, i) => i);
-      if (r % 2 === 1) order.reverse();
-      await onBehalf(context, f.entrant, async () => {
-        for (const i of order) {
-          context.progress(`throughput round ${r + 1}: ${f.entrant.sides[i]!.id} ${f.c.label}`);
-          if (context.signal.aborted) return;
-          f.samples[i]!.push(await sample(plan.targetMs, f.jobs, () => f.drainers[i]!(f.jobs), context.signal));
-        }
-      });
       if (context.signal.aborted) return;
+      if (f.entrant.failed) continue;
+      await onBehalf(context, f.entrant, async (blame) => {
+        if (r === 0) await warmFigures(f, plan, context, blame);
+        const order = f.entrant.sides.map((_, i) => i);
+        if (r % 2 === 1) order.reverse();
+        const taken: number[] = [];
+        for (const i of order) {
+          blame.id = f.entrant.sides[i]!.id;
+          context.progress(`throughput round ${r + 1}: ${blame.id} ${f.c.label}`);
+          if (context.signal.aborted) return;
+          const rate = await sample(plan.targetMs, f.jobs, () => f.drainers[i]!(f.jobs), context.signal);
+          if (rate === undefined) return;
+          taken[i] = rate;
+        }
+        for (const [i, rate] of taken.entries()) f.samples[i]!.push(rate);
+      });
     }
   }
 }
@@ -304,11 +325,7 @@ export const throughput: Scenario = {
       const all: Figures[] = entrants.flatMap((entrant) =>
         plan.cases.map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
       );
-      for (const f of all) {
-        if (context.signal.aborted) break;
-        if (!f.entrant.failed) await onBehalf(context, f.entrant, () => warmFigures(f, plan, context));
-      }
-      if (!context.signal.aborted) await rounds(all, plan, context);
+      await rounds(all, plan, context);
       return all.flatMap((f) => f.entrant.sides.flatMap((side, i) => (f.samples[i]!.length > 0 ? [measurement(side.id, f.c, f.jobs, f.samples[i]!, side.note)] : [])));
     } finally {
       for (const entrant of entrants) await entrant.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 // Adds one plain closing line to every test run, `N passed, N failed`, which CI reads.
 // It sits beside vitest's default reporter. A file that failed to load counts as a failure,
-// as does an unhandled error, so a run can never look green by losing tests.
+// as does one whose beforeAll threw (its tests end up skipped, none failed), and an unhandled
+// error, so a run can never look green by losing tests.
 
 import type { Reporter, TestModule } from 'vitest/node';
 
