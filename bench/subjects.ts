@@ -51,8 +51,13 @@ export async function guarded(context: BenchContext, subject: string, work: () =
   try {
     await work();
   } catch (error) {
-    if (error instanceof NeedAQueueError) return context.skip(subject, error.message.split('\n')[0] ?? error.message, error.fix);
-    const message = error instanceof Error ? error.message : String(error);
-    context.skip(subject, `failed: ${message}`, `run it alone (--runners ${subject}) to see the error, and report it`);
+    skipFailed(context, subject, error);
   }
+}
+
+/** The skip row for a subject that threw: the error's own fix when it has one. */
+export function skipFailed(context: BenchContext, subject: string, error: unknown): void {
+  if (error instanceof NeedAQueueError) return context.skip(subject, error.message.split('\n')[0] ?? error.message, error.fix);
+  const message = error instanceof Error ? error.message : String(error);
+  context.skip(subject, `failed: ${message}`, `run it alone (--runners ${subject}) to see the error, and report it`);
 }

@@ -18,7 +18,7 @@ import type { Json } from '../../src/contract.ts';
 import { drain } from '../drive.ts';
 import { jsonNotes } from '../results.ts';
 import { median } from '../stats.ts';
-import { closeRunner, guarded, openRunner } from '../subjects.ts';
+import { closeRunner, guarded, openRunner, skipFailed } from '../subjects.ts';
 import type { BenchContext, Measurement, Profile, Scenario, ThroughputBaseline } from '../types.ts';
 
 export interface ThroughputCase {
@@ -232,7 +232,7 @@ async function onBehalf(context: BenchContext, entrant: Entrant, work: (blame: {
   } catch (error) {
     entrant.failed = true;
     await entrant.close().catch(() => undefined);
-    await guarded(context, blame.id, () => Promise.reject(error instanceof Error ? error : new Error(String(error))));
+    skipFailed(context, blame.id, error);
   }
 }
 
