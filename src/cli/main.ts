@@ -5,6 +5,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { NeedAQueueError } from '../errors.ts';
+import { preflight } from '../services/preflight.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerJobs } from './commands/jobs.ts';
@@ -26,6 +27,9 @@ export function buildProgram(): Command {
     .command('start')
     .description('what `npm start` runs: the quick benchmark profile over every runner and baseline, then the table and the results file')
     .action(async () => {
+      // What the system lacks, first and once; the rows it costs still say so one by one.
+      const missing = preflight('npm start');
+      if (missing !== undefined) process.stderr.write(`${missing}\n`);
       // One way to benchmark: `start` is `bench --profile quick` with everything selected.
       await program.parseAsync(['bench', '--profile', 'quick'], { from: 'user' });
     });

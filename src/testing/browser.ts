@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { ServiceUnavailableError } from '../errors.ts';
-
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+import { CHROMIUM_CANDIDATES } from '../services/preflight.ts';
 
 export function chromiumPath(): string {
   const asked = process.env.CHROMIUM_PATH;
@@ -15,9 +14,9 @@ export function chromiumPath(): string {
     if (!existsSync(asked)) throw new ServiceUnavailableError('chromium', `CHROMIUM_PATH=${asked} does not exist`, 'point CHROMIUM_PATH at a Chromium or Chrome binary, or unset it');
     return asked;
   }
-  const found = CANDIDATES.find((path) => existsSync(path));
+  const found = CHROMIUM_CANDIDATES.find((path) => existsSync(path));
   if (found === undefined) {
-    throw new ServiceUnavailableError('chromium', `No Chromium found (looked in ${CANDIDATES.join(', ')})`, 'install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary');
+    throw new ServiceUnavailableError('chromium', `No Chromium found (looked in ${CHROMIUM_CANDIDATES.join(', ')})`, 'install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary');
   }
   return found;
 }
