@@ -3,9 +3,11 @@
 // batch, because one timer read per sub-microsecond operation would swamp it (DESIGN.md §10).
 // Kit cases name the raw case they wrap (`baselineOf`); the ratio of medians measured in the
 // same run is stored in the notes and printed. Setup and teardown stay outside the timing.
+// Where `elixir` is on PATH, the same operations timed on the BEAM follow (micro/elixir.ts).
 
 import { Bench } from 'tinybench';
 import { findMicroSuites } from '../discover.ts';
+import { elixirMicro } from '../micro/elixir.ts';
 import { jsonNotes } from '../results.ts';
 import { median } from '../stats.ts';
 import { guarded } from '../subjects.ts';
@@ -57,6 +59,8 @@ export const micro: Scenario = {
         }
       });
     }
+    // The seed's own operations on the BEAM, when Elixir is installed (a skip row when not).
+    if (!context.signal.aborted) await guarded(context, 'elixir', async () => void out.push(...(await elixirMicro(context, repeats, timeMs))));
     return out;
   },
 };
