@@ -57,6 +57,7 @@ export type Isolation = 'none' | 'thread' | 'process';
 export type Scope = 'process' | 'machine' | 'cluster';
 
 /** What a runner guarantees. Every trait is proved by the conformance suite. */
+// #region traits
 export interface RunnerTraits {
   /** An accepted job survives the runner (and its process) going away. */
   readonly durable: boolean;
@@ -72,6 +73,7 @@ export interface RunnerTraits {
   /** The submit options this runner honours; any other is an UnsupportedOptionError. */
   readonly options: readonly SubmitOptionName[];
 }
+// #endregion traits
 
 /** Options every runner understands; a runner refuses ones it cannot honour. */
 export interface RunnerOptions {
@@ -125,6 +127,7 @@ export interface StopReport {
   readonly stored: number;
 }
 
+// #region runner
 export interface Runner {
   readonly id: RunnerId;
   readonly traits: RunnerTraits;
@@ -134,5 +137,6 @@ export interface Runner {
   onEvent(listener: LifecycleListener): () => void;
   stop(options?: StopOptions): Promise<StopReport>;
 }
+// #endregion runner
 
 export type RunnerFactory = (options: RunnerOptions) => Promise<Runner>;

@@ -59,6 +59,7 @@ export class TaskSupervisor {
     return this.#line.size;
   }
 
+  // #region start
   /** Accepts the work (runs it or queues it) and resolves with its handle. */
   async start<T>(work: TaskWork<T>, options: TaskOptions = {}): Promise<Task<T>> {
     if (this.#stopped) throw new RunnerStoppedError('task-supervisor');
@@ -87,6 +88,7 @@ export class TaskSupervisor {
       }
     }, options);
   }
+  // #endregion start
 
   /** Resolves when nothing runs or waits. */
   idle(): Promise<void> {

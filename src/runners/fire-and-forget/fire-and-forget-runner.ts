@@ -47,6 +47,7 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
     }
   }
 
+  // #region start
   function start(id: string, job: string, data: Json, controller: AbortController): void {
     if (controller.signal.aborted) return; // abandoned by stop() before it began
     events.emit('started', id, job, 1);
@@ -67,6 +68,7 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
       },
     );
   }
+  // #endregion start
 
   const runner: Runner = {
     id: 'fire-and-forget',
