@@ -131,6 +131,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
     return this.#droppedOnExit;
   }
 
+  // #region call
   /** Sends a request and waits for the reply; rejects with CallTimeoutError after `timeoutMs`. */
   call(request: Call, timeoutMs = this.#callTimeoutMs): Promise<Reply> {
     if (this.#status !== 'running') return Promise.reject(this.#refusal());
@@ -152,6 +153,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
       if (envelope.deadline < this.#timerDeadline) this.#armTimer(envelope.deadline);
     });
   }
+  // #endregion call
 
   /** Sends a message with no reply. Throws MailboxFullError when full, NoProcError/ServerCrashedError when down. */
   cast(message: Cast): void {

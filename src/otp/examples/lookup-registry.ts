@@ -14,6 +14,7 @@ type Cast = { readonly add: string };
 
 const neverAborts = new AbortController().signal;
 
+// #region callbacks
 export const lookupRegistryCallbacks: ServerCallbacks<State, Call, FindReply, Cast> = {
   init: () => new Map(),
   handleCall: ({ find }, state) => {
@@ -27,6 +28,7 @@ export const lookupRegistryCallbacks: ServerCallbacks<State, Call, FindReply, Ca
     return state;
   },
 };
+// #endregion callbacks
 
 export class LookupRegistry {
   readonly server: GenServer<State, Call, FindReply, Cast>;
@@ -39,6 +41,7 @@ export class LookupRegistry {
     return new LookupRegistry(await GenServer.start(lookupRegistryCallbacks, options));
   }
 
+  // #region client
   add(key: string): void {
     this.server.cast({ add: key });
   }
@@ -46,6 +49,7 @@ export class LookupRegistry {
   find(key: string, timeoutMs?: number): Promise<FindReply> {
     return this.server.call({ find: key }, timeoutMs);
   }
+  // #endregion client
 
   stop(): Promise<void> {
     return this.server.stop();
