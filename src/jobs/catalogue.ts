@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from '../contract.ts';
 import { InvalidJobDataError, UnknownJobError } from '../errors.ts';
+import { appendRecord } from '../ledger/ledger.ts';
 
 export interface JobContext {
   /** 1 on the first attempt; BullMQ runners pass attemptsMade + 1. */
@@ -130,7 +131,48 @@ export const catalogue = {
     },
     run: (data) => Promise.resolve(lookupValue(String(field('lookup', data, 'key', '{ "key": string }')))),
   },
+  recorded: {
+    summary: 'runs {job} with {data}, writing start and finish (or fail) for {uuid} to the ledger file {ledger}: how faults are counted',
+    validate: (data) => void recordedJob(data),
+    run: async (data, context) => {
+      const { ledger, uuid, definition, inner, effect } = recordedJob(data);
+      appendRecord(ledger, 'start', uuid, context.attempt);
+      // `before`: the effect lands before the work, so a kill during the work leaves an effect
+      // the queue never acknowledged: the window at-least-once delivery turns into a duplicate.
+      if (effect === 'before') appendRecord(ledger, 'finish', uuid, context.attempt);
+      try {
+        const value = await definition.run(inner, context);
+        if (effect === 'after') appendRecord(ledger, 'finish', uuid, context.attempt);
+        return value;
+      } catch (error) {
+        appendRecord(ledger, 'fail', uuid, context.attempt);
+        throw error;
+      }
+    },
+  },
 } satisfies Record<string, JobDefinition>;
+
+const RECORDED_SHAPE = '{ "ledger": file path, "uuid": one word, "job": a catalogue job, "data": its data, "effect"?: "before" | "after" }';
+
+/** Another job's definition; declared with its type, so `recorded` can reach the catalogue it is in. */
+function definitionOf(name: unknown): JobDefinition | undefined {
+  return typeof name === 'string' && name !== 'recorded' && Object.hasOwn(catalogue, name) ? (catalogue as Readonly<Record<string, JobDefinition>>)[name] : undefined;
+}
+
+/** Checks `recorded`'s data, including the inner job's own data. */
+function recordedJob(data: Json): { ledger: string; uuid: string; definition: JobDefinition; inner: Json; effect: 'before' | 'after' } {
+  const get = (key: string) => field('recorded', data, key, RECORDED_SHAPE);
+  const [ledger, uuid, job, effect] = [get('ledger'), get('uuid'), get('job'), get('effect') ?? 'after'];
+  const bad = (what: string, value: unknown) => new InvalidJobDataError('recorded', `\`${what}\` is ${JSON.stringify(value) ?? 'missing'}`, RECORDED_SHAPE);
+  if (typeof ledger !== 'string' || ledger === '') throw bad('ledger', ledger);
+  if (typeof uuid !== 'string' || !/^\S+$/.test(uuid)) throw bad('uuid', uuid);
+  const definition = definitionOf(job);
+  if (definition === undefined) throw bad('job', job);
+  if (effect !== 'before' && effect !== 'after') throw bad('effect', effect);
+  const inner = (get('data') ?? null) as Json;
+  definition.validate(inner);
+  return { ledger, uuid, definition, inner, effect };
+}
 
 export type JobName = keyof typeof catalogue;
 export const jobNames = Object.keys(catalogue) as JobName[];

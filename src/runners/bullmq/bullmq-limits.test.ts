@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LifecycleEvent, Runner } from '../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 import { createRunner } from '../registry.ts';
-import { createLedger, killAllWorkers, spawnWorker, type Ledger } from './fault-helpers.ts';
+import { createLedger, type Ledger } from '../../ledger/ledger.ts';
+import { killAllWorkers, spawnWorker } from './fault-helpers.ts';
 
 describe('what BullMQ does not do', () => {
   const runners: Runner[] = [];
@@ -43,13 +44,13 @@ describe('what BullMQ does not do', () => {
     ledgers.push(ledger);
     const producer = await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue, tuning: { consume: false } });
     runners.push(producer);
-    const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '1', '--url', testRedisUrl(), '--ledger', ledger.path, '--lock-duration', '1000', '--stalled-interval', '500'];
+    const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '1', '--url', testRedisUrl(), '--lock-duration', '1000', '--stalled-interval', '500'];
     const a = spawnWorker(args);
     const b = spawnWorker(args);
     await Promise.all([a.ready, b.ready]);
     const uuid = randomUUID();
     // 2.5 s of busy CPU: longer than lockDuration, and the loop that would renew the lock is blocked.
-    await producer.submit('cpu', { ms: 2500, uuid });
+    await producer.submit('recorded', ledger.recorded(uuid, 'cpu', { ms: 2500 }));
     await expect.poll(() => ledger.counts().get(uuid) ?? 0, { timeout: 20_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     console.info(`[cpu job on the worker thread] ran ${ledger.counts().get(uuid)} times for one submit`);
     // The fix is off this thread: the kit's worker-pool runner, or a BullMQ sandboxed processor.

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Runner } from '../../contract.ts';
 import { startEmbeddedPostgres, startPrivateRedis } from '../../services/index.ts';
 import { createRunner } from '../registry.ts';
-import { createLedger, tally, type Ledger } from './fault-helpers.ts';
+import { createLedger, type Ledger } from '../../ledger/ledger.ts';
 
 const BATCH = 300;
 
@@ -41,18 +41,18 @@ describe('server restarts', () => {
     const effects = ledger();
     const producer = await createRunner('bullmq-redis', { redisUrl: redis.url, queue, tuning: { consume: false } });
     const uuids = Array.from({ length: BATCH }, () => randomUUID());
-    for (const uuid of uuids) await producer.submit('sleep', { ms: 0, uuid });
+    for (const uuid of uuids) await producer.submit('recorded', effects.recorded(uuid, 'sleep', { ms: 0 }));
     expect((await producer.stop()).stored).toBe(BATCH);
 
     await redis.kill('SIGKILL');
     await redis.start();
 
-    const consumer = track(await createRunner('bullmq-redis', { redisUrl: redis.url, queue, concurrency: 10, tuning: { ledger: effects.path } }));
+    const consumer = track(await createRunner('bullmq-redis', { redisUrl: redis.url, queue, concurrency: 10, }));
     const canary = randomUUID();
-    await (await consumer.submit('sleep', { ms: 0, uuid: canary })).result({ timeoutMs: 20_000 });
+    await (await consumer.submit('recorded', effects.recorded(canary, 'sleep', { ms: 0 }))).result({ timeoutMs: 20_000 });
     // FIFO: survivors were ahead of the canary; a short grace covers the last in flight.
-    await expect.poll(() => tally(uuids, effects.counts()).lost, { timeout: 10_000 }).toBe(expectedLost);
-    const final = tally(uuids, effects.counts());
+    await expect.poll(() => effects.outcomes({ uuids }).lost, { timeout: 10_000 }).toBe(expectedLost);
+    const final = effects.outcomes({ uuids });
     console.info(`[redis ${persist ? 'appendfsync always' : 'no persistence'}] ${BATCH} accepted, SIGKILL + restart: done ${final.done}, lost ${final.lost}, duplicated ${final.duplicated}`);
     expect(final.duplicated).toBe(0);
   });
@@ -64,17 +64,17 @@ describe('server restarts', () => {
     const effects = ledger();
     const producer = track(await createRunner('bullmq-postgres', { databaseUrl: postgres.url, queue, tuning: { consume: false } }));
     const uuids = Array.from({ length: 200 }, () => randomUUID());
-    for (const uuid of uuids) await producer.submit('sleep', { ms: 20, uuid });
+    for (const uuid of uuids) await producer.submit('recorded', effects.recorded(uuid, 'sleep', { ms: 20 }));
     const consumer = track(
-      await createRunner('bullmq-postgres', { databaseUrl: postgres.url, queue, concurrency: 5, tuning: { ledger: effects.path, lockDuration: 2000, stalledInterval: 1000, drainDelay: 1 } }),
+      await createRunner('bullmq-postgres', { databaseUrl: postgres.url, queue, concurrency: 5, tuning: { lockDuration: 2000, stalledInterval: 1000, drainDelay: 1 } }),
     );
     await expect.poll(() => effects.counts().size, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(30);
     await postgres.restart('fast');
-    await expect.poll(() => tally(uuids, effects.counts()).lost, { timeout: 60_000, interval: 200 }).toBe(0);
-    const final = tally(uuids, effects.counts());
+    await expect.poll(() => effects.outcomes({ uuids }).lost, { timeout: 60_000, interval: 200 }).toBe(0);
+    const final = effects.outcomes({ uuids });
     console.info(`[postgres restart fast] 200 accepted: done ${final.done}, lost ${final.lost}, duplicated ${final.duplicated}`);
     const canary = randomUUID();
-    await (await producer.submit('sleep', { ms: 0, uuid: canary })).result({ timeoutMs: 20_000 }).catch(() => undefined);
+    await (await producer.submit('recorded', effects.recorded(canary, 'sleep', { ms: 0 }))).result({ timeoutMs: 20_000 }).catch(() => undefined);
     await expect.poll(() => effects.counts().get(canary), { timeout: 20_000 }).toBe(1);
     void consumer;
   }, 120_000);

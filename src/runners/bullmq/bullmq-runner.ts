@@ -28,12 +28,8 @@
 //                    (ms; `lockDurationMs`, `stalledIntervalMs`, `drainDelayMs` also accepted).
 //   prefix (redis) / schema (postgres)   namespace; defaults `need-a-queue` / `need_a_queue`,
 //                    never BullMQ's own defaults, so a user's other queues are not touched.
-//   ledger           path of an append-only file: after each successful run of a job whose
-//                    data carries a `uuid`, one line `uuid pid attempt` is written and fsynced
-//                    before BullMQ acknowledges the job. The fault tests count from it.
 //   cleanup          boolean, default true: obliterate the queue on stop when nothing is stored.
 
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import pg from 'pg';
@@ -57,7 +53,6 @@ export interface BullmqTuning {
   readonly maxStalledCount?: number;
   readonly drainDelay?: number;
   readonly namespace: string;
-  readonly ledger?: string;
   readonly cleanup: boolean;
 }
 
@@ -116,7 +111,7 @@ export function parseTuning(kind: BullmqBackendKind, given: Readonly<Record<stri
   const tuning: Record<string, Json> = {};
   for (const [name, value] of Object.entries(given)) tuning[ALIASES[name] ?? name] = value;
   const nsName = kind === 'redis' ? 'prefix' : 'schema';
-  const known = ['consume', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'drainDelay', nsName, 'ledger', 'cleanup'];
+  const known = ['consume', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'drainDelay', nsName, 'cleanup'];
   for (const name of Object.keys(tuning)) {
     if (!known.includes(name)) throw new InvalidOptionError(`tuning.${name}`, `one of the known tuning keys (${known.join(', ')})`, name);
   }
@@ -125,8 +120,6 @@ export function parseTuning(kind: BullmqBackendKind, given: Readonly<Record<stri
   if (typeof namespace !== 'string' || !NAMESPACE.test(namespace) || (kind === 'postgres' && namespace.includes('-'))) {
     throw new InvalidOptionError(`tuning.${nsName}`, kind === 'redis' ? 'a short name of a-z, 0-9, _ and -' : 'a short name of a-z, 0-9 and _', namespace);
   }
-  const ledger = tuning.ledger;
-  if (ledger !== undefined && (typeof ledger !== 'string' || ledger.length === 0)) throw new InvalidOptionError('tuning.ledger', 'a file path', ledger);
   const parsed: BullmqTuning = {
     consume: tuningBoolean(tuning, 'consume', true),
     lockDuration: tuningNumber(tuning, 'lockDuration', 100),
@@ -134,7 +127,6 @@ export function parseTuning(kind: BullmqBackendKind, given: Readonly<Record<stri
     maxStalledCount: tuningNumber(tuning, 'maxStalledCount', 0),
     drainDelay: tuningNumber(tuning, 'drainDelay', 1),
     namespace,
-    ...(ledger === undefined ? {} : { ledger }),
     cleanup: tuningBoolean(tuning, 'cleanup', true),
   };
   return parsed;
@@ -193,18 +185,6 @@ export function makeWorker(name: string, processor: (job: Job) => Promise<unknow
 export function makeQueueEvents(name: string, args: BackendArgs): QueueEvents {
   const opts = { connection: args.connection, ...(args.prefix === undefined ? {} : { prefix: args.prefix }) };
   return new (QueueEvents as unknown as AnyCtor<QueueEvents>)(name, opts, args.factory);
-}
-
-/** Appends `uuid pid attempt` and fsyncs: the effect the fault tests count. */
-function writeLedger(path: string, data: Json, attempt: number): void {
-  if (data === null || typeof data !== 'object' || Array.isArray(data) || typeof data.uuid !== 'string') return;
-  const fd = openSync(path, 'a');
-  try {
-    writeSync(fd, `${data.uuid} ${process.pid} ${attempt}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 const MAX_BATCH = 1000;
@@ -375,7 +355,6 @@ class BullmqRunner implements Runner {
         });
         value = await Promise.race([work, timeout]);
       }
-      if (this.#tuning.ledger !== undefined) writeLedger(this.#tuning.ledger, envelope.data, attempt);
       return value;
     } finally {
       if (timer !== undefined) clearTimeout(timer);

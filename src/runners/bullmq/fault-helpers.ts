@@ -1,56 +1,8 @@
-// Test helpers for the BullMQ fault tests: an effect ledger outside the queue (an fsynced
-// append-only file written by the worker, keyed by a payload uuid, never a BullMQ id) and
-// worker processes spawned with `node --import tsx`, each tracked so a test can kill them all.
+// Test helpers for the BullMQ fault tests: worker processes spawned with `node --import tsx`,
+// each tracked so a test can kill them all. The effects they count are in src/ledger.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WORKER_PROCESS_FILE } from './worker-process.ts';
-
-export interface Ledger {
-  readonly path: string;
-  /** uuid → how many times its effect was written. */
-  counts(): Map<string, number>;
-  remove(): void;
-}
-
-export function createLedger(): Ledger {
-  const dir = mkdtempSync(join(tmpdir(), 'need-a-queue-ledger-'));
-  const path = join(dir, 'effects.log');
-  return {
-    path,
-    counts() {
-      const counts = new Map<string, number>();
-      let text = '';
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        return counts;
-      }
-      for (const line of text.split('\n')) {
-        const uuid = line.split(' ')[0];
-        if (uuid !== undefined && uuid !== '') counts.set(uuid, (counts.get(uuid) ?? 0) + 1);
-      }
-      return counts;
-    },
-    remove: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** lost = accepted uuids with no effect; duplicated = uuids with more than one. */
-export function tally(accepted: readonly string[], counts: Map<string, number>): { done: number; lost: number; duplicated: number } {
-  let done = 0;
-  let lost = 0;
-  let duplicated = 0;
-  for (const uuid of accepted) {
-    const n = counts.get(uuid) ?? 0;
-    if (n === 0) lost++;
-    else done++;
-    if (n > 1) duplicated++;
-  }
-  return { done, lost, duplicated };
-}
 
 export interface SpawnedWorker {
   readonly child: ChildProcess;

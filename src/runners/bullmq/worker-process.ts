@@ -8,7 +8,7 @@
 // `stopped ...` and exits 0. Run directly:
 //   node --import tsx src/runners/bullmq/worker-process.ts --runner bullmq-redis --queue q \
 //     --concurrency 10 --url redis://... [--progress] [--lock-duration ms] [--stalled-interval ms]
-//     [--namespace prefix-or-schema] [--ledger file]
+//     [--namespace prefix-or-schema]
 // or through the CLI: `need-a-queue worker ...` (src/cli/commands/worker.ts).
 
 import { pathToFileURL } from 'node:url';
@@ -30,7 +30,6 @@ export interface WorkerProcessConfig {
   readonly stalledInterval?: number;
   /** Redis key prefix or PostgreSQL schema (the runner's defaults when absent). */
   readonly namespace?: string;
-  readonly ledger?: string;
   /** Where lines go; stdout by default. */
   readonly write?: (line: string) => void;
 }
@@ -45,7 +44,6 @@ export async function startWorkerProcess(config: WorkerProcessConfig): Promise<{
   if (config.lockDuration !== undefined) tuning.lockDuration = config.lockDuration;
   if (config.stalledInterval !== undefined) tuning.stalledInterval = config.stalledInterval;
   if (config.namespace !== undefined) tuning[kind === 'redis' ? 'prefix' : 'schema'] = config.namespace;
-  if (config.ledger !== undefined) tuning.ledger = config.ledger;
   const runner = await createBullmqRunner(config.runner, kind, {
     queue: config.queue,
     concurrency: config.concurrency,
@@ -110,7 +108,6 @@ function parseArgs(argv: readonly string[]): WorkerProcessConfig {
   const lockDuration = num('lock-duration');
   const stalledInterval = num('stalled-interval');
   const namespace = flags.get('namespace');
-  const ledger = flags.get('ledger');
   return {
     runner: (flags.get('runner') ?? 'bullmq-redis') as WorkerProcessConfig['runner'],
     queue: flags.get('queue') ?? 'need-a-queue',
@@ -120,7 +117,6 @@ function parseArgs(argv: readonly string[]): WorkerProcessConfig {
     ...(lockDuration === undefined ? {} : { lockDuration }),
     ...(stalledInterval === undefined ? {} : { stalledInterval }),
     ...(namespace === undefined ? {} : { namespace }),
-    ...(ledger === undefined ? {} : { ledger }),
   };
 }
 

@@ -14,7 +14,8 @@ import type { Runner } from '../../../contract.ts';
 import { testDatabaseUrl } from '../../../testing/services.ts';
 import { createRunner } from '../../registry.ts';
 import { backendArgs, makeQueue } from '../bullmq-runner.ts';
-import { createLedger, killAllWorkers, spawnScript, type Ledger } from '../fault-helpers.ts';
+import { createLedger, type Ledger } from '../../../ledger/ledger.ts';
+import { killAllWorkers, spawnScript } from '../fault-helpers.ts';
 import { OUTBOX_RELAY_PROCESS_FILE } from './outbox-relay-process.ts';
 import { addToOutbox, createOutboxTable, outboxJobId, startOutboxRelay, type OutboxRelay } from './outbox.ts';
 
@@ -50,8 +51,8 @@ describe('fix: the transactional outbox', () => {
     outbox = `naq_outbox_${suffix}`;
     orders = `naq_orders_${suffix}`;
     ledger = createLedger();
-    // The kit's runner runs the jobs (its envelope: `{ data }`) and writes one ledger line per run.
-    consumer = await createRunner('bullmq-postgres', { databaseUrl: url(), queue: queueName, concurrency: 4, tuning: { schema: SCHEMA, ledger: ledger.path } });
+    // The kit's runner runs the jobs (its envelope: `{ data }`); each is a `recorded` job that writes its run to the ledger.
+    consumer = await createRunner('bullmq-postgres', { databaseUrl: url(), queue: queueName, concurrency: 4, tuning: { schema: SCHEMA } });
     relayQueue = makeQueue(queueName, backendArgs('postgres', url(), SCHEMA));
     app = new pg.Client({ connectionString: url() });
     await app.connect();
@@ -80,7 +81,7 @@ describe('fix: the transactional outbox', () => {
     await tx.query('BEGIN');
     try {
       await tx.query(`INSERT INTO ${orders} VALUES ($1)`, [orderId]);
-      const rowId = await addToOutbox(tx, { queue: queueName, name: 'sleep', data: { data: { ms: 1, uuid } } }, outbox);
+      const rowId = await addToOutbox(tx, { queue: queueName, name: 'recorded', data: { data: ledger.recorded(uuid, 'sleep', { ms: 1 }) } }, outbox);
       await tx.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
       return rowId;
     } catch (error) {

@@ -7,7 +7,6 @@
 // `active` / `stalled` events and from BullMQ's own `attemptsStarted`.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, Worker } from 'bullmq';
@@ -15,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Runner } from '../../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../../testing/services.ts';
 import { createRunner } from '../../registry.ts';
-import { createLedger, type Ledger } from '../fault-helpers.ts';
+import { createLedger, type Ledger } from '../../../ledger/ledger.ts';
 import { startSandboxedWorker } from './sandboxed-worker.ts';
 
 // Exactly the settings of the unfixed test.
@@ -60,7 +59,7 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     for (let i = 0; i < 2; i++) {
       const worker = await startSandboxedWorker({
         kind: backend, url, queue, ...(namespace === undefined ? {} : { namespace }),
-        concurrency: 1, useWorkerThreads, lockDuration: LOCK_DURATION, stalledInterval: STALLED_INTERVAL, ledger: ledger.path,
+        concurrency: 1, useWorkerThreads, lockDuration: LOCK_DURATION, stalledInterval: STALLED_INTERVAL,
       });
       workers.push(worker);
       worker.on('active', (job: Job) => started.push(job.id ?? ''));
@@ -70,7 +69,7 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
 
     const uuid = randomUUID();
     const lag = monitorEventLoopDelay({ resolution: 10 });
-    const ticket = await producer.submit('cpu', { ms: CPU_MS, uuid });
+    const ticket = await producer.submit('recorded', ledger.recorded(uuid, 'cpu', { ms: CPU_MS }));
     await expect.poll(() => started.length, { timeout: 10_000, interval: 20 }).toBe(1);
     lag.enable();
     await expect.poll(() => completed.length, { timeout: 15_000, interval: 50 }).toBe(1);
@@ -79,8 +78,8 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     await sleep(LOCK_DURATION + 2 * STALLED_INTERVAL);
 
     const maxLagMs = lag.max / 1e6;
-    const lines = readFileSync(ledger.path, 'utf8').trim().split('\n');
-    console.info(`[cpu job, sandboxed in a ${useWorkerThreads ? 'worker thread' : 'child process'}, ${backend}] ran ${lines.length} time(s); main thread max event-loop delay ${maxLagMs.toFixed(1)} ms during the ${CPU_MS} ms job`);
+    const effects = ledger.records().filter((r) => r.kind === 'finish');
+    console.info(`[cpu job, sandboxed in a ${useWorkerThreads ? 'worker thread' : 'child process'}, ${backend}] ran ${effects.length} time(s); main thread max event-loop delay ${maxLagMs.toFixed(1)} ms during the ${CPU_MS} ms job`);
 
     expect(ledger.counts().get(uuid)).toBe(1);
     expect(started).toHaveLength(1);
@@ -88,12 +87,12 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     expect(completed).toEqual([ticket.id]);
     expect(attemptsStarted).toEqual([1]);
     // It ran off the main thread: another process, or another thread of this one.
-    const [, pid, , thread] = lines[0]?.split(' ') ?? [];
+    const { pid, thread } = effects[0] ?? { pid: 0, thread: 0 };
     if (useWorkerThreads) {
-      expect(Number(pid)).toBe(process.pid);
-      expect(thread).not.toBe('thread=0');
+      expect(pid).toBe(process.pid);
+      expect(thread).not.toBe(0);
     } else {
-      expect(Number(pid)).not.toBe(process.pid);
+      expect(pid).not.toBe(process.pid);
     }
     // While the sandbox spun, this thread's event loop kept answering: the worst delay is far
     // below the job's 2.5 s, and below lockDuration / 2, the slack a lock renewal has.
@@ -113,14 +112,14 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     const started: string[] = [];
     for (let i = 0; i < 2; i++) {
       const worker = await startSandboxedWorker({
-        kind: 'redis', url, queue, concurrency: 1, lockDuration: LOCK_DURATION, lockRenewTime: 60_000, stalledInterval: STALLED_INTERVAL, ledger: ledger.path,
+        kind: 'redis', url, queue, concurrency: 1, lockDuration: LOCK_DURATION, lockRenewTime: 60_000, stalledInterval: STALLED_INTERVAL,
         onError: () => undefined, // the first run's completion fails: its lock is gone
       });
       workers.push(worker);
       worker.on('active', (job: Job) => started.push(job.id ?? ''));
     }
     const uuid = randomUUID();
-    await producer.submit('cpu', { ms: CPU_MS, uuid });
+    await producer.submit('recorded', ledger.recorded(uuid, 'cpu', { ms: CPU_MS }));
     await expect.poll(() => ledger.counts().get(uuid) ?? 0, { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     console.info(`[control: sandboxed, lock not renewed] started ${started.length} times, ran ${ledger.counts().get(uuid)} times for one submit`);
     expect(started.length).toBeGreaterThanOrEqual(2);

@@ -20,7 +20,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'bullmq';
 import { backendArgs, migratePostgres, parseTuning, type BullmqBackendKind } from '../bullmq-runner.ts';
-import { LEDGER_ENV } from './sandboxed-job.ts';
 
 /** The processor file BullMQ loads in each sandbox (plain JS: it registers tsx itself). */
 export const SANDBOXED_ENTRY_FILE = fileURLToPath(new URL('./sandboxed-entry.js', import.meta.url));
@@ -41,8 +40,6 @@ export interface SandboxedWorkerOptions {
   readonly lockRenewTime?: number;
   readonly stalledInterval?: number;
   readonly maxStalledCount?: number;
-  /** Effect ledger file (fault-helpers.ts createLedger): one fsynced line per successful run. */
-  readonly ledger?: string;
   /** Background errors (a lost connection BullMQ retries, a sandbox that failed to start); console.warn by default. */
   readonly onError?: (error: Error) => void;
 }
@@ -55,8 +52,8 @@ export async function startSandboxedWorker(options: SandboxedWorkerOptions): Pro
   const { namespace } = parseTuning(options.kind, options.namespace === undefined ? {} : { [namespaceKey]: options.namespace });
   if (options.kind === 'postgres') await migratePostgres(options.url, namespace);
   const args = backendArgs(options.kind, options.url, namespace);
-  // The sandbox inherits this process's environment plus the ledger path.
-  const env = { ...process.env, ...(options.ledger === undefined ? {} : { [LEDGER_ENV]: options.ledger }) };
+  // The sandbox inherits this process's environment.
+  const env = { ...process.env };
   const opts: WorkerOptions = {
     connection: args.connection,
     ...(args.prefix === undefined ? {} : { prefix: args.prefix }),
