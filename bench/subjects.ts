@@ -10,6 +10,9 @@ import type { BenchContext } from './types.ts';
 /** `unbounded`: the runner has no concurrency limit and was opened without one. */
 export type Opened = { readonly runner: Runner; readonly note?: string; readonly unbounded?: boolean } | { readonly skipped: { readonly reason: string; readonly fix: string } };
 
+/** The note on every figure of a runner measured without a concurrency limit (it has none). */
+export const UNBOUNDED_NOTE = 'no concurrency limit (runner has none)';
+
 let queueSerial = 0;
 
 /** Creates runner `id` with `options` plus service URLs and a queue name of its own. */
@@ -30,7 +33,7 @@ export async function openRunner(id: string, context: BenchContext, options: Run
       // measured as it is, and the row says so.
       if (!(error instanceof UnsupportedOptionError) || options.concurrency === undefined) throw error;
       const { concurrency: _dropped, ...rest } = options;
-      return { runner: await createRunner(id, { ...base, ...rest }), note: 'no concurrency limit (runner has none)', unbounded: true };
+      return { runner: await createRunner(id, { ...base, ...rest }), note: UNBOUNDED_NOTE, unbounded: true };
     }
   } catch (error) {
     if (error instanceof NeedAQueueError) return { skipped: { reason: error.message.split('\n')[0] ?? error.message, fix: error.fix } };

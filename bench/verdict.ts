@@ -16,6 +16,7 @@
 
 import type { RunnerTraits } from '../src/contract.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
+import { UNBOUNDED_NOTE } from './subjects.ts';
 
 /** The cells of one runner's row; `undefined` where the file has no such figure. */
 export interface VerdictRow {
@@ -127,7 +128,7 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
       traits,
       guarantees: guaranteesOf(traits),
       jobsPerSecond: { noop: throughputOf(runner, 'noop'), sleep: throughputOf(runner, 'sleep'), cpu: throughputOf(runner, 'cpu') },
-      unbounded: results.measurements.some((m) => m.scenario === 'throughput' && m.subject === runner && (notesOf(m).note as unknown) === 'no concurrency limit (runner has none)'),
+      unbounded: results.measurements.some((m) => m.scenario === 'throughput' && m.subject === runner && notesOf(m).note === UNBOUNDED_NOTE),
       p99Ms: atRate === undefined ? (p99Rows(runner).length > 0 ? 'saturated' : undefined) : keptUp(atRate) ? atRate.median : 'saturated',
       keptUpWith: kept === undefined || kept === 0 ? undefined : kept,
       loopLagP99Ms: lagRow(runner)?.median,
