@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { LifecycleListener, Ticket } from '../src/contract.ts';
-import { closedLoop, drain, now, openLoop, type Subject } from './drive.ts';
+import { closedLoop, drain, latencySummary, now, openLoop, type Subject } from './drive.ts';
 
 /** A test-only subject: one job at a time; the job numbered `stallAt` takes 200 ms. */
 function stallingSubject(stallAt: number): Subject & { readonly processed: () => number } {
@@ -72,5 +72,16 @@ describe('drain', () => {
     const result = await drain(subject, 'noop', null, 1000);
     expect(result.completed).toBe(1000);
     expect(subject.processed()).toBe(1000);
+  });
+});
+
+describe('latencySummary', () => {
+  it('never puts a percentile above the max (HDR buckets round up; a row read max 5,816 ms below p99.9)', () => {
+    const summaries = [latencySummary([5814.1, 5816.123, 1, 2, 3]), latencySummary(Array.from({ length: 2000 }, (_, i) => 5000 + i * 0.4))];
+    for (const s of summaries) {
+      expect([s.p50, s.p95, s.p99, s.p999, s.max]).toEqual([s.p50, s.p95, s.p99, s.p999, s.max].sort((a, b) => a - b));
+      expect(s.p999).toBeLessThanOrEqual(s.max);
+    }
+    expect(summaries[0]?.max).toBe(5816.123);
   });
 });
