@@ -56,6 +56,7 @@ export async function lagDuring(work: () => Promise<unknown>): Promise<Lag> {
   return { p50: Math.max(lag(monitor.percentile(50)), probe.p50), p99: Math.max(lag(monitor.percentile(99)), probe.p99), max: Math.max(lag(monitor.max), probe.max) };
 }
 
+// #region cases
 function cases(context: BenchContext) {
   const full = context.profile === 'full';
   return [
@@ -63,6 +64,7 @@ function cases(context: BenchContext) {
     { job: 'sleep' as const, data: { ms: 5 }, label: 'sleep 5ms', jobs: full ? 2000 : 300 },
   ];
 }
+// #endregion cases
 
 function push(out: Measurement[], subject: string, label: string, jobs: number, lags: Lag[], note?: string): void {
   for (const key of ['p50', 'p99', 'max'] as const) {

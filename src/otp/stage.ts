@@ -54,6 +54,7 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
     return this.#closed;
   }
 
+  // #region push
   /** Resolves once the item is buffered or handed over; waits while the buffer is full. */
   push(item: T): Promise<void> {
     if (this.#closed) return Promise.reject(new RunnerStoppedError(this.#name));
@@ -71,6 +72,7 @@ export class BoundedChannel<T> implements AsyncIterable<T> {
     }
     return new Promise((resolve, reject) => this.#producers.push({ item, resolve, reject }));
   }
+  // #endregion push
 
   /** One unit of demand: the next item, or done once closed and empty. */
   next(): Promise<IteratorResult<T>> {

@@ -28,12 +28,14 @@ export type SupervisorEvent =
   | { readonly type: 'restart-failed'; readonly child: string; readonly error: Error }
   | { readonly type: 'gave-up'; readonly child: string; readonly restarts: number; readonly error: Error };
 
+// #region options
 export interface SupervisorOptions {
   /** Restarts allowed within `periodMs` before giving up. Default 3. */
   readonly maxRestarts?: number;
   /** Default 5000 ms. */
   readonly periodMs?: number;
 }
+// #endregion options
 
 export interface GiveUpReport {
   readonly child: string;
@@ -58,11 +60,13 @@ export class Supervisor<Child extends SupervisedChild = SupervisedChild> {
   readonly #gaveUp: Promise<GiveUpReport>;
   #resolveGaveUp!: (report: GiveUpReport) => void;
 
+  // #region defaults
   constructor(options: SupervisorOptions = {}) {
     this.#maxRestarts = options.maxRestarts ?? 3;
     this.#periodMs = options.periodMs ?? 5000;
     this.#gaveUp = new Promise((resolve) => (this.#resolveGaveUp = resolve));
   }
+  // #endregion defaults
 
   /** Starts the children in order; a child whose start throws is not added (the error is thrown). */
   static async start<Child extends SupervisedChild>(specs: readonly ChildSpec<Child>[], options?: SupervisorOptions): Promise<Supervisor<Child>> {
@@ -119,6 +123,7 @@ export class Supervisor<Child extends SupervisedChild = SupervisedChild> {
     this.#unsubscribe.set(id, child.onExit((reason) => this.#childExited(id, child, reason)));
   }
 
+  // #region restart-or-give-up
   #childExited(id: string, child: Child, reason: ExitReason): void {
     this.#unsubscribe.get(id)?.();
     if (this.#children.get(id) === child) this.#children.delete(id);
@@ -133,6 +138,7 @@ export class Supervisor<Child extends SupervisedChild = SupervisedChild> {
     }
     this.#restartTimes.push(at);
     this.#restarts++;
+  // #endregion restart-or-give-up
     const spec = this.#specs.get(id);
     if (spec === undefined) return;
     spec.start().then(

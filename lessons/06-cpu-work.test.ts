@@ -1,0 +1,34 @@
+// Proves lesson 06: cpu jobs on the event loop hold up a timer that is due until they have all
+// run; on the worker pool the timer fires before any finishes; and a CPU-bound job on the pool
+// is stopped by its timeout (the thread running it is terminated).
+
+import { describe, expect, it } from 'vitest';
+import { stopCpuJob, timerBehindJobs } from './06-cpu-work/timer-vs-jobs.ts';
+
+function collect(): { lines: string[]; say: (line: string) => void } {
+  const lines: string[] = [];
+  return { lines, say: (line) => lines.push(line) };
+}
+
+describe('lesson 06: CPU work and the event loop', () => {
+  it('on the task runner (the event loop) a 1 ms timer fires only after every cpu job has run', async () => {
+    const { lines, say } = collect();
+    await timerBehindJobs(say, 'task', 4, 50);
+    expect(lines).toEqual(['task: the 1 ms timer fired after 4 of 4 cpu jobs had finished']);
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timer-task.txt');
+  });
+
+  it('on the worker pool the same timer fires before any cpu job has finished', async () => {
+    const { lines, say } = collect();
+    await timerBehindJobs(say, 'worker-pool', 4, 300);
+    expect(lines).toEqual(['worker-pool: the 1 ms timer fired after 0 of 4 cpu jobs had finished']);
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timer-pool.txt');
+  });
+
+  it('a minute-long cpu job on the worker pool ends at its timeout: the thread is terminated, not waited for', async () => {
+    const { lines, say } = collect();
+    await stopCpuJob(say); // the test's own 30 s timeout is the bound: the job would spin for 60 s
+    expect(lines).toEqual(['worker-pool: the job failed with TimeoutError: job `cpu` did not finish within 200 ms']);
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timeout.txt');
+  });
+});
