@@ -1,22 +1,18 @@
-// The contract every runner implements. Types only: this file imports nothing of ours,
+// The contract every runner implements. Types only: this file imports nothing of ours but
+// the list of runner ids (derived from the runners' descriptors in src/runners/registry.ts),
 // so a reader can learn the whole interface here, and every runner can be checked against it.
 //
 // Deliberately left out: queue introspection (counts, lists), flows, schedulers, and
 // anything only one family of runners could honour. Options a runner cannot honour are
 // refused with UnsupportedOptionError (src/errors.ts), never silently ignored.
 
+import type { RunnerId } from './runners/registry.ts';
+
 /** JSON in, JSON out: a job can run in another thread, process or machine by name. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** The runners the kit ships. Raw baselines (`bullmq-raw-*`) live in bench/, not here. */
-export type RunnerId =
-  | 'fire-and-forget'
-  | 'task'
-  | 'genserver'
-  | 'stage'
-  | 'worker-pool'
-  | 'bullmq-redis'
-  | 'bullmq-postgres';
+/** The runners the kit ships, one per descriptor. Raw baselines (`bullmq-raw-*`) live in bench/, not here. */
+export type { RunnerId };
 
 export interface Backoff {
   readonly type: 'fixed' | 'exponential';
@@ -140,3 +136,25 @@ export interface Runner {
 // #endregion runner
 
 export type RunnerFactory = (options: RunnerOptions) => Promise<Runner>;
+
+export type ServiceName = 'redis' | 'postgres';
+export type RunnerOptionName = Exclude<keyof RunnerOptions, 'onError'>;
+
+/**
+ * What a runner is, known without starting it: `need-a-queue runners`, the conformance suite
+ * and bench read this; only `load` brings in the runner's code (and BullMQ, pg, piscina).
+ * Each runner folder has one; src/runners/registry.ts lists them.
+ */
+export interface RunnerDescriptor<Id extends string = string> {
+  readonly id: Id;
+  /** One line: what the runner is. */
+  readonly summary: string;
+  readonly traits: RunnerTraits;
+  /** Services it needs a URL for; callers start only these. */
+  readonly services: readonly ServiceName[];
+  /** The RunnerOptions it accepts (onError always); any other is an UnsupportedOptionError. */
+  readonly options: readonly RunnerOptionName[];
+  /** The `tuning` keys it accepts; any other is an UnsupportedOptionError. */
+  readonly tuning: readonly string[];
+  readonly load: () => Promise<RunnerFactory>;
+}

@@ -17,10 +17,10 @@ interface Run {
 }
 
 /** Runs the CLI; `onOutput` may act on the process (send it a signal) as lines arrive. */
-function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) => void, timeoutMs = 60_000): Promise<Run> {
+function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) => void, timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     // detached: its own process group, so a signal can go to the group as a terminal sends it.
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: 'true', ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {
@@ -42,6 +42,15 @@ function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) =
 const scratch = scratchDirs('need-a-queue-cli-');
 
 describe('need-a-queue CLI', () => {
+  it('`runners` prints every runner\'s traits from its descriptor, reaching no store', async () => {
+    // Stores that cannot be reached: a table made by opening runners would have no BullMQ traits.
+    const run = await cli(['runners'], undefined, 60_000, { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/bullmq-redis\s+true\s+at-least-once/);
+    expect(run.stdout).toMatch(/bullmq-postgres\s+true\s+at-least-once/);
+    expect(run.stdout).toMatch(/worker-pool\s+false\s+at-most-once\s+true\s+false\s+thread/);
+  });
+
   it('an unknown runner exits 2 and lists the runners to use', async () => {
     const run = await cli(['bench', '--runners', 'sidekiq', '--out', join(scratch(), 'r.json')]);
     expect(run.code).toBe(2);

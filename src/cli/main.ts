@@ -6,19 +6,28 @@
 import { Command, CommanderError } from 'commander';
 import { NeedAQueueError } from '../errors.ts';
 import { preflight } from '../services/preflight.ts';
-import { registerBench } from './commands/bench.ts';
-import { registerCompare } from './commands/compare.ts';
-import { registerJobs } from './commands/jobs.ts';
-import { registerRun } from './commands/run.ts';
-import { registerReport } from './commands/report.ts';
-import { registerRunners } from './commands/runners.ts';
-import { registerStability } from './commands/stability.ts';
-import { register as registerWorker } from './commands/worker.ts';
+
+type Register = (program: Command) => void;
+
+// Each command's module, loaded only when that command runs (all of them for help or a typo):
+// `worker` alone loads BullMQ and `bench` the whole harness, about a second each here, and
+// `runners` or `jobs` should answer at once.
+const commands: Readonly<Record<string, () => Promise<Register>>> = {
+  bench: async () => (await import('./commands/bench.ts')).registerBench,
+  compare: async () => (await import('./commands/compare.ts')).registerCompare,
+  stability: async () => (await import('./commands/stability.ts')).registerStability,
+  report: async () => (await import('./commands/report.ts')).registerReport,
+  worker: async () => (await import('./commands/worker.ts')).register,
+  run: async () => (await import('./commands/run.ts')).registerRun,
+  runners: async () => (await import('./commands/runners.ts')).registerRunners,
+  jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
+};
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
 const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT', 'RESULTS_FILE']);
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs: the one it names (plus bench for `start`), or all. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('need-a-queue')
     .description('Do we need background jobs in Node? Runs the same jobs on in-process runners and on BullMQ (Redis, PostgreSQL) and measures them.')
     .showHelpAfterError('(add --help for usage)')
@@ -33,19 +42,15 @@ export function buildProgram(): Command {
       // One way to benchmark: `start` is `bench --profile quick` with everything selected.
       await program.parseAsync(['bench', '--profile', 'quick'], { from: 'user' });
     });
-  registerBench(program);
-  registerCompare(program);
-  registerStability(program);
-  registerReport(program);
-  registerWorker(program);
-  registerRun(program);
-  registerRunners(program);
-  registerJobs(program);
+  const named = argv[2] === 'start' ? 'bench' : argv[2];
+  const load = named === undefined ? undefined : commands[named];
+  const loaders = load === undefined ? Object.values(commands) : [load];
+  for (const register of await Promise.all(loaders.map((loader) => loader()))) register(program);
   return program;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

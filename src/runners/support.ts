@@ -2,7 +2,7 @@
 // what makes it different: option checks, event fan-out, ids and timestamps.
 
 import { randomUUID } from 'node:crypto';
-import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
+import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerDescriptor, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
 import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
@@ -79,11 +79,21 @@ export function toError(value: unknown): Error {
   }
 }
 
-/** Refuses runner options this runner cannot honour (onError is always allowed). */
-export function checkRunnerOptions(runner: RunnerId, options: object, supported: readonly string[]): void {
+/**
+ * Refuses runner options and tuning keys the runner's descriptor does not list (onError is
+ * always allowed): one check, one error class, for every runner.
+ */
+export function checkRunnerOptions(descriptor: RunnerDescriptor, options: object): void {
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || name === 'onError') continue;
-    if (!supported.includes(name)) throw new UnsupportedOptionError(runner, name, supported);
+    if (!(descriptor.options as readonly string[]).includes(name)) throw new UnsupportedOptionError(descriptor.id, name, descriptor.options);
+  }
+  const tuning: unknown = (options as { tuning?: unknown }).tuning;
+  if (tuning === undefined) return;
+  if (tuning === null || typeof tuning !== 'object' || Array.isArray(tuning)) throw new InvalidOptionError('tuning', 'an object of tuning keys', tuning);
+  for (const [key, value] of Object.entries(tuning)) {
+    if (value === undefined) continue;
+    if (!descriptor.tuning.includes(key)) throw new UnsupportedOptionError(descriptor.id, `tuning.${key}`, descriptor.tuning.map((k) => `tuning.${k}`));
   }
 }
 

@@ -24,8 +24,7 @@
 //   consume          boolean, default true. false = submit only; another runner or a worker
 //                    process (`need-a-queue worker`) runs the jobs. Conformance uses this to
 //                    prove durability: submit to one instance, complete on a fresh one.
-//   lockDuration, stalledInterval, maxStalledCount, drainDelay   passed to the BullMQ Worker
-//                    (ms; `lockDurationMs`, `stalledIntervalMs`, `drainDelayMs` also accepted).
+//   lockDuration, stalledInterval, maxStalledCount, drainDelay   passed to the BullMQ Worker (ms).
 //   prefix (redis) / schema (postgres)   namespace; defaults `need-a-queue` / `need_a_queue`,
 //                    never BullMQ's own defaults, so a user's other queues are not touched.
 //   cleanup          boolean, default true: obliterate the queue on stop when nothing is stored.
@@ -33,10 +32,11 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import pg from 'pg';
-import type { Json, LifecycleListener, Runner, RunnerId, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError, TimeoutError } from '../../errors.ts';
+import type { Json, LifecycleListener, Runner, RunnerId, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError, TimeoutError, UnsupportedOptionError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, positiveInteger, toError } from '../support.ts';
+import { postgresDescriptor, redisDescriptor } from './descriptor.ts';
 
 export type BullmqBackendKind = 'redis' | 'postgres';
 
@@ -55,8 +55,6 @@ export interface BullmqTuning {
   readonly namespace: string;
   readonly cleanup: boolean;
 }
-
-const OPTIONS = ['id', 'attempts', 'backoff', 'delayMs', 'timeoutMs', 'priority'] as const;
 
 /** BullMQ's `removeOnComplete` / `removeOnFail` shape, as far as the kit uses it. */
 export interface KeepJobs {
@@ -82,12 +80,6 @@ export function keepFinished(kind: BullmqBackendKind): KeepJobs {
   return kind === 'redis' ? { count: 10_000 } : { age: 600 };
 }
 
-export function traitsFor(): RunnerTraits {
-  // isolation 'none': the Worker runs jobs on this process's event loop, so `crash` takes the
-  // caller down with it. Process isolation comes from running `need-a-queue worker` processes.
-  return { durable: true, delivery: 'at-least-once', result: true, retries: true, isolation: 'none', scope: 'cluster', options: OPTIONS };
-}
-
 function tuningNumber(tuning: Readonly<Record<string, Json>>, name: string, min: number): number | undefined {
   const value = tuning[name];
   if (value === undefined) return undefined;
@@ -104,16 +96,15 @@ function tuningBoolean(tuning: Readonly<Record<string, Json>>, name: string, fal
 
 const NAMESPACE = /^[a-z_][a-z0-9_-]{0,40}$/;
 
-// The conformance fixtures spell durations with a unit suffix; both spellings are accepted.
-const ALIASES: Readonly<Record<string, string>> = { lockDurationMs: 'lockDuration', stalledIntervalMs: 'stalledInterval', drainDelayMs: 'drainDelay' };
+export function descriptorFor(kind: BullmqBackendKind): typeof redisDescriptor | typeof postgresDescriptor {
+  return kind === 'redis' ? redisDescriptor : postgresDescriptor;
+}
 
-export function parseTuning(kind: BullmqBackendKind, given: Readonly<Record<string, Json>> = {}): BullmqTuning {
-  const tuning: Record<string, Json> = {};
-  for (const [name, value] of Object.entries(given)) tuning[ALIASES[name] ?? name] = value;
+export function parseTuning(kind: BullmqBackendKind, tuning: Readonly<Record<string, Json>> = {}): BullmqTuning {
+  const descriptor = descriptorFor(kind);
   const nsName = kind === 'redis' ? 'prefix' : 'schema';
-  const known = ['consume', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'drainDelay', nsName, 'cleanup'];
   for (const name of Object.keys(tuning)) {
-    if (!known.includes(name)) throw new InvalidOptionError(`tuning.${name}`, `one of the known tuning keys (${known.join(', ')})`, name);
+    if (!descriptor.tuning.includes(name)) throw new UnsupportedOptionError(descriptor.id, `tuning.${name}`, descriptor.tuning.map((k) => `tuning.${k}`));
   }
   const namespace = tuning[nsName] ?? (kind === 'redis' ? 'need-a-queue' : 'need_a_queue');
   // PostgreSQL schemas are quoted identifiers; keep both to a safe, portable alphabet.
@@ -208,8 +199,7 @@ interface Waiter {
 }
 
 export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, options: RunnerOptions): Promise<Runner> {
-  const urlName = kind === 'redis' ? 'redisUrl' : 'databaseUrl';
-  checkRunnerOptions(id, options, ['concurrency', 'queue', urlName, 'tuning']);
+  checkRunnerOptions(descriptorFor(kind), options);
   const url = kind === 'redis' ? options.redisUrl : options.databaseUrl;
   if (url === undefined) {
     throw new ServiceUnavailableError(
@@ -231,7 +221,7 @@ export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, 
 
 class BullmqRunner implements Runner {
   readonly id: RunnerId;
-  readonly traits = traitsFor();
+  readonly traits = redisDescriptor.traits;
   readonly #events = new EventHub();
   readonly #queue: Queue;
   readonly #queueName: string;

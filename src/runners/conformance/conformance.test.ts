@@ -1,23 +1,24 @@
 // The conformance suite: the same claims, checked against every runner in the registry.
 // Adding a runner to src/runners/registry.ts makes it run all of this. Each declared trait
 // is proved in both directions: a runner that claims more than it does fails, and so does
-// one that claims less than it does where the difference can be seen.
+// one that claims less than it does where the difference can be seen. Which side of a trait
+// a runner is on comes from its static descriptor, so each side is its own test
+// (`it.runIf`) and the report says which one ran.
 
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Runner, RunnerId } from '../../contract.ts';
+import type { Runner, RunnerId, RunnerOptions } from '../../contract.ts';
 import {
   InvalidJobDataError,
   InvalidOptionError,
   JobFailedError,
-  NeedAQueueError,
   ResultUnavailableError,
   RunnerStoppedError,
   UnknownJobError,
   UnsupportedOptionError,
 } from '../../errors.ts';
 import { lookupValue } from '../../jobs/catalogue.ts';
-import { createRunner, runnerIds } from '../registry.ts';
+import { createRunner, descriptors } from '../registry.ts';
 import { recordEvents } from './events.ts';
 import { conformanceOptions, producerOnlyOptions } from './fixtures.ts';
 import { killChildren, spawnChild } from './spawn-child.ts';
@@ -36,7 +37,7 @@ afterEach(async () => {
   live.clear();
 });
 
-describe.each(runnerIds)('%s', (id) => {
+describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions }) => {
   describe('submit and complete', () => {
     it('runs a submitted job and reports accepted, started, completed in that order', async () => {
       const runner = await open(id);
@@ -60,49 +61,62 @@ describe.each(runnerIds)('%s', (id) => {
     });
   });
 
+  it('declares in its descriptor the traits its live instance has', async () => {
+    const runner = await open(id);
+    expect(runner.id).toBe(id);
+    expect(runner.traits).toEqual(traits);
+  });
+
   describe('results (traits.result)', () => {
-    it('returns the job value when it declares results, or refuses at once when it does not', async () => {
+    it.runIf(traits.result)('returns the job value', async () => {
       const runner = await open(id);
       const ticket = await runner.submit('lookup', { key: 'alpha' });
-      if (runner.traits.result) {
-        await expect(ticket.result({ timeoutMs: 10_000 })).resolves.toBe(lookupValue('alpha'));
-      } else {
-        await expect(ticket.result()).rejects.toBeInstanceOf(ResultUnavailableError);
-      }
+      await expect(ticket.result({ timeoutMs: 10_000 })).resolves.toBe(lookupValue('alpha'));
     });
 
-    it('reports a failed job with the job\'s own error as cause', async () => {
-      const errors: Error[] = [];
-      const runner = await open(id, { ...conformanceOptions(id), onError: (error) => errors.push(error) });
+    it.runIf(!traits.result)('refuses a result at once with ResultUnavailableError', async () => {
+      const runner = await open(id);
+      const ticket = await runner.submit('lookup', { key: 'alpha' });
+      await expect(ticket.result()).rejects.toBeInstanceOf(ResultUnavailableError);
+    });
+
+    async function failOnce(runner: Runner) {
       const log = recordEvents(runner);
       const ticket = await runner.submit('fail', { times: 1 });
       await log.waitFor('failed', 1, { jobId: ticket.id });
       expect(log.events.find((e) => e.type === 'failed')?.error).toBe('planned failure 1 of 1');
-      if (runner.traits.result) {
-        const failure = await ticket.result({ timeoutMs: 10_000 }).catch((error: unknown) => error);
-        expect(failure).toBeInstanceOf(JobFailedError);
-        expect(((failure as JobFailedError).cause as Error).message).toBe('planned failure 1 of 1');
-      } else {
-        // With no result to carry it, the failure must reach the handler the caller passed.
-        expect(errors.map((e) => e.message)).toContain('planned failure 1 of 1');
-      }
+      return ticket;
+    }
+
+    it.runIf(traits.result)('reports a failed job through its result, with the job\'s own error as cause', async () => {
+      const ticket = await failOnce(await open(id));
+      const failure = await ticket.result({ timeoutMs: 10_000 }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(JobFailedError);
+      expect(((failure as JobFailedError).cause as Error).message).toBe('planned failure 1 of 1');
+    });
+
+    it.runIf(!traits.result)('reports a failed job to onError, with no result to carry it', async () => {
+      const errors: Error[] = [];
+      await failOnce(await open(id, { ...conformanceOptions(id), onError: (error) => errors.push(error) }));
+      expect(errors.map((e) => e.message)).toContain('planned failure 1 of 1');
     });
   });
 
   describe('retries (traits.retries)', () => {
-    it('retries a failing job until it succeeds when it declares retries, or refuses `attempts`', async () => {
+    it.runIf(!traits.retries)('refuses `attempts`', async () => {
       const runner = await open(id);
-      if (!runner.traits.retries) {
-        expect(runner.traits.options).not.toContain('attempts');
-        await expect(runner.submit('fail', { times: 2 }, { attempts: 3 })).rejects.toBeInstanceOf(UnsupportedOptionError);
-        return;
-      }
+      expect(runner.traits.options).not.toContain('attempts');
+      await expect(runner.submit('fail', { times: 2 }, { attempts: 3 })).rejects.toBeInstanceOf(UnsupportedOptionError);
+    });
+
+    it.runIf(traits.retries)('retries a failing job until it succeeds', async () => {
+      const runner = await open(id);
       const log = recordEvents(runner);
       const ticket = await runner.submit('fail', { times: 2 }, { attempts: 3, backoff: { type: 'fixed', delayMs: 10 } });
       await log.waitFor('completed', 1, { jobId: ticket.id, timeoutMs: 15_000 });
       expect(log.count('started', ticket.id)).toBe(3);
       expect(log.count('retrying', ticket.id)).toBe(2);
-      if (runner.traits.result) await expect(ticket.result()).resolves.toEqual({ attempt: 3 });
+      if (traits.result) await expect(ticket.result()).resolves.toEqual({ attempt: 3 });
     });
   });
 
@@ -116,7 +130,7 @@ describe.each(runnerIds)('%s', (id) => {
       expect(report.abandoned).toBe(0);
       // In-process runners finish all five; durable ones finish what had started and keep the rest.
       expect(log.count('completed') + report.stored).toBe(5);
-      if (!runner.traits.durable) expect(report.stored).toBe(0);
+      if (!traits.durable) expect(report.stored).toBe(0);
     });
 
     it('refuses jobs after stop with RunnerStoppedError', async () => {
@@ -127,16 +141,16 @@ describe.each(runnerIds)('%s', (id) => {
   });
 
   describe('durability (traits.durable)', () => {
-    it('keeps an accepted job for a fresh instance when durable; reports it abandoned when not', async () => {
-      if (!(await open(id)).traits.durable) {
-        const runner = await open(id);
-        const log = recordEvents(runner);
-        await runner.submit('sleep', { ms: 5000 });
-        await log.waitFor('started', 1);
-        const report = await runner.stop({ drain: false });
-        expect(report).toMatchObject({ abandoned: 1, stored: 0 });
-        return;
-      }
+    it.runIf(!traits.durable)('reports a running job abandoned when stopped without draining', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      await runner.submit('sleep', { ms: 5000 });
+      await log.waitFor('started', 1);
+      const report = await runner.stop({ drain: false });
+      expect(report).toMatchObject({ abandoned: 1, stored: 0 });
+    });
+
+    it.runIf(traits.durable)('keeps an accepted job for a fresh instance', async () => {
       const queue = `conf-durable-${randomUUID()}`;
       const producer = await open(id, producerOnlyOptions(id, queue));
       const ticket = await producer.submit('lookup', { key: 'kept' });
@@ -149,58 +163,62 @@ describe.each(runnerIds)('%s', (id) => {
   });
 
   describe('delivery (traits.delivery)', () => {
-    it('runs again a job whose worker went away mid-job when at-least-once; never again when at-most-once', async () => {
+    /** Starts a long job, then stops without draining: the in-process equivalent of the worker dying mid-job. */
+    async function abandonMidJob() {
       const queue = `conf-delivery-${randomUUID()}`;
       const first = await open(id, conformanceOptions(id, queue));
       const firstLog = recordEvents(first);
       const ticket = await first.submit('sleep', { ms: 3000 });
       await firstLog.waitFor('started', 1, { jobId: ticket.id });
-      // Abandon without draining: the in-process equivalent of the worker dying mid-job.
       await first.stop({ drain: false });
       const second = await open(id, conformanceOptions(id, queue));
-      const secondLog = recordEvents(second);
-      if (first.traits.delivery === 'at-least-once') {
-        await secondLog.waitFor('completed', 1, { jobId: ticket.id, timeoutMs: 20_000 });
-        expect(secondLog.count('started', ticket.id)).toBeGreaterThanOrEqual(1);
-      } else {
-        // A canary proves the second instance is consuming; the abandoned job must not follow it.
-        const canary = await second.submit('noop', null);
-        await secondLog.waitFor('completed', 1, { jobId: canary.id });
-        expect(secondLog.count('started', ticket.id)).toBe(0);
-        expect(firstLog.count('completed', ticket.id)).toBe(0);
-      }
+      return { ticket, firstLog, second, secondLog: recordEvents(second) };
+    }
+
+    it.runIf(traits.delivery === 'at-least-once')('runs again a job whose worker went away mid-job', async () => {
+      const { ticket, secondLog } = await abandonMidJob();
+      await secondLog.waitFor('completed', 1, { jobId: ticket.id, timeoutMs: 20_000 });
+      expect(secondLog.count('started', ticket.id)).toBeGreaterThanOrEqual(1);
+    });
+
+    it.runIf(traits.delivery === 'at-most-once')('never runs again a job whose worker went away mid-job', async () => {
+      const { ticket, firstLog, second, secondLog } = await abandonMidJob();
+      // A canary proves the second instance is consuming; the abandoned job must not follow it.
+      const canary = await second.submit('noop', null);
+      await secondLog.waitFor('completed', 1, { jobId: canary.id });
+      expect(secondLog.count('started', ticket.id)).toBe(0);
+      expect(firstLog.count('completed', ticket.id)).toBe(0);
     });
   });
 
   describe('isolation (traits.isolation)', () => {
-    it('a crashing job takes the process down only when isolation is none', async () => {
-      const traits = (await open(id)).traits;
+    it.runIf(traits.isolation === 'none')('a crashing job takes the process down', async () => {
       const child = spawnChild('crash', id, conformanceOptions(id));
       const exit = await child.exited(20_000);
-      if (traits.isolation === 'none') {
-        expect(exit, child.output()).not.toBe(0);
-        expect(child.output()).toContain('crash: uncaught exception');
-      } else {
-        expect(exit, child.output()).toBe(0);
-        expect(child.output()).toContain('survived');
-      }
+      expect(exit, child.output()).not.toBe(0);
+      expect(child.output()).toContain('crash: uncaught exception');
+    });
+
+    it.runIf(traits.isolation !== 'none')('a crashing job leaves the process running', async () => {
+      const child = spawnChild('crash', id, conformanceOptions(id));
+      const exit = await child.exited(20_000);
+      expect(exit, child.output()).toBe(0);
+      expect(child.output()).toContain('survived');
     });
   });
 
   describe('scope (traits.scope)', () => {
-    it('lets another process run the job when its scope is wider than a process', async () => {
-      const traits = (await open(id)).traits;
-      if (traits.scope === 'process') {
-        // Two instances in one process share nothing: a job sent to one never reaches the other.
-        const a = await open(id);
-        const b = await open(id);
-        const bLog = recordEvents(b);
-        const aLog = recordEvents(a);
-        const ticket = await a.submit('noop', null);
-        await aLog.waitFor('completed', 1, { jobId: ticket.id });
-        expect(bLog.events).toHaveLength(0);
-        return;
-      }
+    it.runIf(traits.scope === 'process')('keeps jobs within one instance: another never sees them', async () => {
+      const a = await open(id);
+      const b = await open(id);
+      const bLog = recordEvents(b);
+      const aLog = recordEvents(a);
+      const ticket = await a.submit('noop', null);
+      await aLog.waitFor('completed', 1, { jobId: ticket.id });
+      expect(bLog.events).toHaveLength(0);
+    });
+
+    it.runIf(traits.scope !== 'process')('lets another process run the job', async () => {
       const queue = `conf-scope-${randomUUID()}`;
       const child = spawnChild('serve', id, conformanceOptions(id, queue));
       await child.printed('ready', 20_000);
@@ -234,24 +252,32 @@ describe.each(runnerIds)('%s', (id) => {
       }
     });
 
-    it('refuses a runner option it cannot honour', async () => {
-      const options = { ...conformanceOptions(id), tuning: { noSuchKnob: 1 } };
-      await expect(createRunner(id, options)).rejects.toBeInstanceOf(NeedAQueueError);
-      await expect(createRunner(id, { ...conformanceOptions(id), concurrency: 0 })).rejects.toBeInstanceOf(NeedAQueueError);
+    it('refuses a runner option or tuning key it cannot honour with UnsupportedOptionError', async () => {
+      const options = { ...conformanceOptions(id), tuning: { ...conformanceOptions(id).tuning, noSuchKnob: 1 } };
+      await expect(createRunner(id, options)).rejects.toThrow(UnsupportedOptionError);
+      await expect(createRunner(id, { ...conformanceOptions(id), noSuchOption: 1 } as RunnerOptions)).rejects.toThrow(UnsupportedOptionError);
+    });
+
+    it('refuses a bad value of a runner option it takes with InvalidOptionError', async () => {
+      const expected = runnerOptions.includes('concurrency') ? InvalidOptionError : UnsupportedOptionError;
+      await expect(createRunner(id, { ...conformanceOptions(id), concurrency: 0 })).rejects.toThrow(expected);
     });
   });
 
   describe('timeouts (submit option timeoutMs)', () => {
-    it('fails a hanging job after timeoutMs when it honours timeoutMs', async () => {
+    const timeouts = traits.options.includes('timeoutMs');
+
+    it.runIf(!timeouts)('refuses timeoutMs', async () => {
       const runner = await open(id);
-      if (!runner.traits.options.includes('timeoutMs')) {
-        await expect(runner.submit('hang', null, { timeoutMs: 100 })).rejects.toBeInstanceOf(UnsupportedOptionError);
-        return;
-      }
+      await expect(runner.submit('hang', null, { timeoutMs: 100 })).rejects.toBeInstanceOf(UnsupportedOptionError);
+    });
+
+    it.runIf(timeouts)('fails a hanging job after timeoutMs', async () => {
+      const runner = await open(id);
       const log = recordEvents(runner);
       const ticket = await runner.submit('hang', null, { timeoutMs: 200 });
       await log.waitFor('failed', 1, { jobId: ticket.id });
-      if (runner.traits.result) await expect(ticket.result()).rejects.toBeInstanceOf(JobFailedError);
+      if (traits.result) await expect(ticket.result()).rejects.toBeInstanceOf(JobFailedError);
     });
   });
 });

@@ -7,7 +7,7 @@ import type { RunnerId, RunnerOptions } from '../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 
 /** Lock timings short enough for tests (FAILURES.md §3.1), long enough for a loaded CI box. */
-const fastRecovery = { lockDurationMs: 1000, stalledIntervalMs: 500 };
+const fastRecovery = { lockDuration: 1000, stalledInterval: 500 };
 
 export function conformanceOptions(id: RunnerId, queue = `conf-${randomUUID()}`): RunnerOptions {
   switch (id) {

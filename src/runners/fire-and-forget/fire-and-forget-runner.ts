@@ -8,27 +8,20 @@
 // In-flight jobs are tracked only so that stop() can drain them; nothing is kept anywhere
 // else, so a process that dies takes every job with it.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, LifecycleEvent, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, toError } from '../support.ts';
+import { descriptor } from './descriptor.ts';
 
-const traits: RunnerTraits = {
-  durable: false,
-  delivery: 'at-most-once',
-  result: false,
-  retries: false,
-  isolation: 'none',
-  scope: 'process',
-  options: [],
-};
+const { traits } = descriptor;
 
 function reportToStderr(error: Error, event: LifecycleEvent): void {
   process.stderr.write(`[fire-and-forget] job ${event.job} (${event.jobId}) failed: ${error.message}\n`);
 }
 
 export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runner> {
-  checkRunnerOptions('fire-and-forget', options, []);
+  checkRunnerOptions(descriptor, options);
   const onError = options.onError ?? reportToStderr;
   const events = new EventHub();
   // Each in-flight job's abort controller: stop() aborts what it abandons.

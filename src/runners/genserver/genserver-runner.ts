@@ -8,23 +8,16 @@
 // mailbox is bounded by `maxQueue`: past it submit rejects with QueueFullError (reject policy).
 // In-process: a `crash` job ends the process; stop({ drain: false }) abandons queued jobs.
 
-import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { MailboxFullError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { GenServer, type ServerCallbacks } from '../../otp/gen-server.ts';
 import { Registry } from '../../otp/registry.ts';
 import { Supervisor } from '../../otp/supervisor.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
+import { descriptor } from './descriptor.ts';
 
-const traits: RunnerTraits = {
-  durable: false,
-  delivery: 'at-most-once',
-  result: true,
-  retries: false,
-  isolation: 'none',
-  scope: 'process',
-  options: ['timeoutMs'],
-};
+const { traits } = descriptor;
 
 
 /** One accepted job: what the server needs to run it and what the ticket reads. */
@@ -42,7 +35,7 @@ type JobServer = GenServer<null, never, never, JobMessage>;
 let runnerCount = 0;
 
 export async function createGenServerRunner(options: RunnerOptions): Promise<Runner> {
-  checkRunnerOptions('genserver', options, ['concurrency', 'maxQueue', 'queue']);
+  checkRunnerOptions(descriptor, options);
   const concurrency = positiveInteger('concurrency', options.concurrency, 1);
   const mailboxCapacity = positiveInteger('maxQueue', options.maxQueue, 1_000_000);
   const prefix = `${options.queue ?? 'genserver'}#${++runnerCount}`;

@@ -8,23 +8,14 @@
 // replies either), so ticket.result() rejects at once with ResultUnavailableError and failures
 // go to `onError` (or a line on stderr), never to an unhandled rejection.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError, UnsupportedOptionError } from '../../errors.ts';
+import type { Json, LifecycleEvent, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { BoundedChannel, consume } from '../../otp/stage.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { descriptor } from './descriptor.ts';
 
-const traits: RunnerTraits = {
-  durable: false,
-  delivery: 'at-most-once',
-  result: false,
-  retries: false,
-  isolation: 'none',
-  scope: 'process',
-  options: [],
-};
-
-const tuningKeys = ['bufferSize'];
+const { traits } = descriptor;
 
 interface StageJob {
   readonly id: string;
@@ -37,10 +28,7 @@ function reportToStderr(error: Error, event: LifecycleEvent): void {
 }
 
 export function createStageRunner(options: RunnerOptions): Promise<Runner> {
-  checkRunnerOptions('stage', options, ['concurrency', 'tuning']);
-  for (const key of Object.keys(options.tuning ?? {})) {
-    if (!tuningKeys.includes(key)) throw new UnsupportedOptionError('stage', `tuning.${key}`, tuningKeys.map((k) => `tuning.${k}`));
-  }
+  checkRunnerOptions(descriptor, options);
   const bufferSize = options.tuning?.bufferSize ?? 64;
   if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) throw new InvalidOptionError('tuning.bufferSize', 'an integer >= 1', bufferSize);
   const concurrency = positiveInteger('concurrency', options.concurrency, 4);

@@ -8,22 +8,15 @@
 // Everything lives in this process: a crash takes it down, and stop({ drain: false }) abandons
 // what has not finished.
 
-import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { JobFailedError, RunnerStoppedError, TaskFailedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { Task } from '../../otp/task.ts';
 import { TaskSupervisor } from '../../otp/task-supervisor.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { descriptor } from './descriptor.ts';
 
-const traits: RunnerTraits = {
-  durable: false,
-  delivery: 'at-most-once',
-  result: true,
-  retries: false,
-  isolation: 'none',
-  scope: 'process',
-  options: ['timeoutMs'],
-};
+const { traits } = descriptor;
 
 /** The job's own error: the task wraps it in TaskFailedError; a timeout or cancel is its own cause. */
 function ownError(error: Error): Error {
@@ -31,7 +24,7 @@ function ownError(error: Error): Error {
 }
 
 export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
-  checkRunnerOptions('task', options, ['concurrency', 'maxQueue']);
+  checkRunnerOptions(descriptor, options);
   const concurrency = positiveInteger('concurrency', options.concurrency, 64);
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const supervisor = new TaskSupervisor({ concurrency, maxQueue, overflow: 'reject' });

@@ -20,21 +20,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Json, Runner, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
+import { descriptor } from './descriptor.ts';
 import type { PoolTask } from './pool-worker.ts';
 
-const traits: RunnerTraits = {
-  durable: false,
-  delivery: 'at-most-once',
-  result: true,
-  retries: false,
-  isolation: 'thread',
-  scope: 'process',
-  options: ['timeoutMs'],
-};
+const { traits } = descriptor;
 
 const entry = fileURLToPath(new URL('./pool-entry.js', import.meta.url));
 let poolCount = 0;
@@ -47,7 +40,7 @@ interface Live {
 }
 
 export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
-  checkRunnerOptions('worker-pool', options, ['concurrency', 'maxQueue']);
+  checkRunnerOptions(descriptor, options);
   const concurrency = positiveInteger('concurrency', options.concurrency, availableParallelism());
   const threads = Math.min(concurrency, availableParallelism());
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);

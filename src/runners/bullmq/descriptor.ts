@@ -1,0 +1,39 @@
+// Two runners share this folder and its core (bullmq-runner.ts): the same traits and
+// tuning, a different store.
+
+import type { RunnerDescriptor, RunnerTraits } from '../../contract.ts';
+
+// isolation 'none': the Worker runs jobs on this process's event loop, so `crash` takes the
+// caller down with it. Process isolation comes from running `need-a-queue worker` processes.
+const traits: RunnerTraits = {
+  durable: true,
+  delivery: 'at-least-once',
+  result: true,
+  retries: true,
+  isolation: 'none',
+  scope: 'cluster',
+  options: ['id', 'attempts', 'backoff', 'delayMs', 'timeoutMs', 'priority'],
+};
+
+/** Tuning both backends take; the namespace key (`prefix` / `schema`) is added per backend. */
+const tuning = ['consume', 'lockDuration', 'stalledInterval', 'maxStalledCount', 'drainDelay', 'cleanup'] as const;
+
+export const redisDescriptor: RunnerDescriptor<'bullmq-redis'> = {
+  id: 'bullmq-redis',
+  summary: 'BullMQ on Redis: durable, retried, run by any process that reaches the store',
+  traits,
+  services: ['redis'],
+  options: ['concurrency', 'queue', 'redisUrl', 'tuning'],
+  tuning: [...tuning, 'prefix'],
+  load: async () => (await import('./bullmq-redis-runner.ts')).createBullmqRedisRunner,
+};
+
+export const postgresDescriptor: RunnerDescriptor<'bullmq-postgres'> = {
+  id: 'bullmq-postgres',
+  summary: 'BullMQ 6 on PostgreSQL: durable, retried, run by any process that reaches the store',
+  traits,
+  services: ['postgres'],
+  options: ['concurrency', 'queue', 'databaseUrl', 'tuning'],
+  tuning: [...tuning, 'schema'],
+  load: async () => (await import('./bullmq-postgres-runner.ts')).createBullmqPostgresRunner,
+};
