@@ -32,7 +32,7 @@ describe.each(backends)('$id', ({ id, url, ns }) => {
   it('refuses a missing URL, unknown tuning and options it cannot honour, with typed errors', async () => {
     await expect(createRunner(id, {})).rejects.toBeInstanceOf(ServiceUnavailableError);
     await expect(createRunner(id, { ...url(), tuning: { lockDuration: -1 } })).rejects.toBeInstanceOf(InvalidOptionError);
-    await expect(createRunner(id, { ...url(), tuning: { nonsense: 1 } })).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(createRunner(id, { ...url(), tuning: { nonsense: 1 } })).rejects.toBeInstanceOf(UnsupportedOptionError);
     await expect(createRunner(id, { ...url(), maxQueue: 10 })).rejects.toBeInstanceOf(UnsupportedOptionError);
   });
 
