@@ -1,0 +1,60 @@
+// What survives when Redis dies under BullMQ, for each persistence setting: accepted jobs are
+// added, redis-server is stopped with a signal and started again on the same files, and the
+// jobs still stored are counted, and the id the next job gets. Runs against the kit's private redis-server (src/services).
+
+import { Queue } from 'bullmq';
+import { redisConnection } from '../../src/runners/bullmq/bullmq-runner.ts';
+import { startPrivateRedis, type PrivateRedisOptions } from '../../src/services/index.ts';
+
+export interface PersistenceSetting {
+  readonly name: string;
+  readonly redis: PrivateRedisOptions;
+  /** SIGKILL: the process dies at once (OOM killer, kill -9). SIGTERM: an orderly shutdown. */
+  readonly stop: 'SIGKILL' | 'SIGTERM';
+}
+
+// #region settings
+export const PERSISTENCE_SETTINGS: readonly PersistenceSetting[] = [
+  // Memory only: what a bare `redis-server --save ""` or many managed caches run.
+  { name: 'appendonly no, save ""', redis: { appendonly: false, save: '' }, stop: 'SIGKILL' },
+  // redis.conf's default snapshot rules (after 1 h if 1 change, 5 min if 100, 1 min if 10 000).
+  { name: 'appendonly no, default save rules', redis: { appendonly: false, save: '3600 1 300 100 60 10000' }, stop: 'SIGKILL' },
+  { name: 'appendonly no, default save rules', redis: { appendonly: false, save: '3600 1 300 100 60 10000' }, stop: 'SIGTERM' },
+  // The append-only file, flushed to disk once a second: BullMQ's production advice.
+  { name: 'appendonly yes, appendfsync everysec', redis: { appendonly: true, appendfsync: 'everysec' }, stop: 'SIGKILL' },
+  // Flushed before every write is acknowledged.
+  { name: 'appendonly yes, appendfsync always', redis: { appendonly: true, appendfsync: 'always' }, stop: 'SIGKILL' },
+];
+// #endregion settings
+
+export interface PersistenceResult {
+  readonly setting: PersistenceSetting;
+  readonly accepted: number;
+  readonly storedAfterRestart: number;
+  /** The id BullMQ gives the next job added after the restart. */
+  readonly nextJobId: string;
+}
+
+/** Adds `jobs` jobs, stops Redis with the setting's signal, starts it again, counts what is left. */
+export async function persistenceTrial(setting: PersistenceSetting, jobs: number): Promise<PersistenceResult> {
+  const redis = await startPrivateRedis(setting.redis);
+  try {
+    const open = (): Queue => new Queue('emails', { connection: redisConnection(redis.url) });
+    const producer = open();
+    // Each add has resolved: BullMQ has accepted the job, and a caller would move on.
+    for (let i = 0; i < jobs; i++) await producer.add('send', { to: `user-${i}@example.com` });
+    await producer.close();
+    await redis.kill(setting.stop);
+    await redis.start();
+    const reader = open();
+    try {
+      const storedAfterRestart = await reader.getJobCountByTypes('waiting');
+      const next = await reader.add('send', { to: 'after-restart@example.com' });
+      return { setting, accepted: jobs, storedAfterRestart, nextJobId: next.id ?? '' };
+    } finally {
+      await reader.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+}

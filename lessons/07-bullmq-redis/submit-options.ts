@@ -1,0 +1,43 @@
+// The submit options of lesson 07 as a caller writes them against the kit's BullMQ runner
+// (`createRunner('bullmq-redis', { redisUrl })`). Each is one BullMQ job option, named in the
+// comment beside it; the runner passes it through (src/runners/bullmq).
+
+import type { Runner, Ticket } from '../../src/contract.ts';
+
+export function retryFlakyCall(queue: Runner): Promise<Ticket> {
+  // #region retries
+  // `fail` throws on its first two attempts. BullMQ: { attempts: 3, backoff: { type: 'exponential', delay: 100 } }
+  return queue.submit('fail', { times: 2 }, { attempts: 3, backoff: { type: 'exponential', delayMs: 100 } });
+  // #endregion retries
+}
+
+export function sendInHalfASecond(queue: Runner): Promise<Ticket> {
+  // #region delay
+  // Stored now, run no sooner than 500 ms from now. BullMQ: { delay: 500 }
+  return queue.submit('sleep', { ms: 0 }, { delayMs: 500 });
+  // #endregion delay
+}
+
+export async function chargeOnce(queue: Runner, orderId: string): Promise<[Ticket, Ticket]> {
+  // #region idempotent
+  // A double-clicked "Pay" button submits twice. BullMQ: { jobId }
+  const first = await queue.submit('sleep', { ms: 0, uuid: orderId }, { id: `charge-${orderId}` });
+  const second = await queue.submit('sleep', { ms: 0, uuid: orderId }, { id: `charge-${orderId}` });
+  // #endregion idempotent
+  return [first, second];
+}
+
+export async function bulkThenUrgent(queue: Runner): Promise<void> {
+  // #region priority
+  // Lower runs first; 1 is the highest. BullMQ: { priority }
+  for (const n of [1, 2, 3]) await queue.submit('sleep', { ms: 0, uuid: `bulk-${n}` }, { priority: 10 });
+  await queue.submit('sleep', { ms: 0, uuid: 'urgent' }, { priority: 1 });
+  // #endregion priority
+}
+
+export function callWithDeadline(queue: Runner): Promise<Ticket> {
+  // #region timeout
+  // `hang` never settles on its own. BullMQ has no job timeout: `timeoutMs` is the kit's.
+  return queue.submit('hang', null, { timeoutMs: 300 });
+  // #endregion timeout
+}
