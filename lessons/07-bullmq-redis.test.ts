@@ -102,7 +102,8 @@ describe('lesson 07: BullMQ on Redis', () => {
 
   it('idempotent ids: the same id submitted twice is one job, run once', async () => {
     const effects = ledger();
-    const queue = await runner(newQueue(), { tuning: { ledger: effects.path } });
+    const name = newQueue();
+    const queue = await runner(name, { tuning: { ledger: effects.path } });
     const orderId = randomUUID();
     const [first, second] = await chargeOnce(queue, orderId);
     expect(second.id).toBe(first.id);
@@ -110,6 +111,16 @@ describe('lesson 07: BullMQ on Redis', () => {
     // Give a second run, if there were one, time to show in the ledger.
     await sleep(300);
     expect(effects.counts().get(orderId)).toBe(1);
+    // Once BullMQ no longer holds the job, the same id is a new job.
+    const q = new Queue(name, { connection: redisConnection(testRedisUrl()), prefix: PREFIX });
+    try {
+      await q.remove(first.id);
+    } finally {
+      await q.close();
+    }
+    const [again] = await chargeOnce(queue, orderId);
+    await again.result({ timeoutMs: 10_000 });
+    expect(effects.counts().get(orderId)).toBe(2);
   });
 
   it('priorities: the urgent job submitted last runs first', async () => {
@@ -125,12 +136,13 @@ describe('lesson 07: BullMQ on Redis', () => {
   });
 
   it('timeouts: BullMQ alone keeps a hanging job active; the kit fails the attempt at timeoutMs', async () => {
-    const bare = await runner(newQueue(), { tuning: { lockDuration: 300, stalledInterval: 100 } });
+    // A lock of 1 s, checked every 250 ms: renewed every 500 ms, so a busy machine does not expire it.
+    const bare = await runner(newQueue(), { tuning: { lockDuration: 1000, stalledInterval: 250 } });
     const bareEvents: LifecycleEvent[] = [];
     bare.onEvent((e) => bareEvents.push(e));
-    await bare.submit('hang', null);
-    // Five lock durations: the lock is renewed, so nothing stalls, retries or fails.
-    await sleep(1500);
+    await bare.submit('hang', null, { attempts: 3 });
+    // Two lock durations, eight stalled checks: the lock is renewed, so nothing stalls, retries or fails.
+    await sleep(2000);
     expect(bareEvents.map((e) => e.type)).toEqual(['accepted', 'started']);
 
     const queue = await runner(newQueue());
@@ -140,7 +152,7 @@ describe('lesson 07: BullMQ on Redis', () => {
     const error: unknown = await ticket.result({ timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobFailedError);
     expect(events.map((e) => e.type)).toEqual(['accepted', 'started', 'failed']);
-    const lines = ['without timeoutMs, after five lock durations:', describeEvents(bareEvents), '', 'with timeoutMs: 300:', describeEvents(events)];
+    const lines = ['without timeoutMs, after two lock durations:', describeEvents(bareEvents), '', 'with timeoutMs: 300:', describeEvents(events)];
     await expect(normalise(lines.join('\n').replace(/\(\d+\)/g, '(<job id>)'))).toMatchFileSnapshot('./outputs/07-timeouts.txt');
   });
 
@@ -174,8 +186,14 @@ describe('lesson 07: BullMQ on Redis', () => {
     await expect.poll(() => effects.counts().get(long) ?? 0, { timeout: 20_000, interval: 50 }).toBe(1);
     expect(readPids(effects).at(-1)).toBe(survivor.child.pid);
 
+    // SIGTERM while a job runs: the job finishes, then the worker exits 0.
+    const last = randomUUID();
+    const before = survivor.output.length;
+    await producer.submit('sleep', { ms: 1000, uuid: last });
+    await expect.poll(() => survivor.output.slice(before).some((l) => l.startsWith('progress') && l.includes('running=1')), { timeout: 10_000, interval: 50 }).toBe(true);
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
+    expect(effects.counts().get(last)).toBe(1);
     const lines = survivor.output.filter((l) => !l.startsWith('progress')).map((l) => l.replace(/completed=\d+/, 'completed=<n>'));
     await expect(normalise(lines.join('\n'), [survivor.child.pid!])).toMatchFileSnapshot('./outputs/07-worker-process.txt');
   });
