@@ -155,6 +155,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
+      // #region relay-batch
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
         `SELECT id::text AS id, queue, name, data, opts FROM ${table} WHERE queue = ANY($1) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
@@ -169,6 +170,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       }
       await client.query('COMMIT');
+      // #endregion relay-batch
       return rows.length;
     } catch (error) {
       broken = toError(error);
