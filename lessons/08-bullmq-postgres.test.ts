@@ -42,6 +42,9 @@ describe('lesson 08: BullMQ on PostgreSQL', () => {
     const name = `lesson08_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     await admin.query(`CREATE DATABASE ${name}`);
     cleanups.push(async () => {
+      // Pools close their connections a moment after close() resolves; FORCE only if one lingers.
+      const open = async (): Promise<number> => ((await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])).rows[0] as { n: number }).n;
+      for (let i = 0; i < 40 && (await open()) > 0; i++) await sleep(50);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     });
