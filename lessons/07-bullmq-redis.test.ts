@@ -3,17 +3,18 @@
 // per setting), retries with exponential backoff, delays, idempotent ids, priorities, the
 // kit's timeout (and that BullMQ alone has none), and worker processes: jobs run in other
 // processes, a SIGKILLed worker's job runs on another, SIGTERM stops one cleanly. Runs are
-// counted from an fsynced ledger keyed by payload uuid (fault-helpers.ts), never BullMQ ids.
+// counted from the lifecycle events of the runner that ran them or, across processes, from the
+// effect ledger (src/ledger) keyed by payload uuid, never BullMQ ids.
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LifecycleEvent, Runner, RunnerOptions } from '../src/contract.ts';
 import { JobFailedError } from '../src/errors.ts';
 import { redisConnection } from '../src/runners/bullmq/bullmq-runner.ts';
-import { createLedger, killAllWorkers, spawnWorker, tally, type Ledger } from '../src/runners/bullmq/fault-helpers.ts';
+import { createLedger, type Ledger } from '../src/ledger/ledger.ts';
+import { killAllWorkers, spawnWorker } from '../src/runners/bullmq/fault-helpers.ts';
 import { createRunner } from '../src/runners/registry.ts';
 import { testRedisUrl } from '../src/testing/services.ts';
 import { PERSISTENCE_SETTINGS, persistenceTrial, type PersistenceResult } from './07-bullmq-redis/persistence.ts';
@@ -100,18 +101,18 @@ describe('lesson 07: BullMQ on Redis', () => {
     }
   });
 
-  it('idempotent ids: the same id submitted twice is one job, run once', async () => {
-    const effects = ledger();
+  it('idempotent ids: the same id submitted twice is one job, run once; once BullMQ no longer holds it, the id runs again', async () => {
     const name = newQueue();
-    const queue = await runner(name, { tuning: { ledger: effects.path } });
+    const queue = await runner(name);
+    const starts: LifecycleEvent[] = [];
+    queue.onEvent((e) => e.type === 'started' && starts.push(e));
     const orderId = randomUUID();
     const [first, second] = await chargeOnce(queue, orderId);
     expect(second.id).toBe(first.id);
     await first.result({ timeoutMs: 10_000 });
-    // Give a second run, if there were one, time to show in the ledger.
+    // Give a second run, if there were one, time to show.
     await sleep(300);
-    expect(effects.counts().get(orderId)).toBe(1);
-    // Once BullMQ no longer holds the job, the same id is a new job.
+    expect(starts.map((e) => e.jobId)).toEqual([first.id]);
     const q = new Queue(name, { connection: redisConnection(testRedisUrl()), prefix: PREFIX });
     try {
       await q.remove(first.id);
@@ -120,17 +121,18 @@ describe('lesson 07: BullMQ on Redis', () => {
     }
     const [again] = await chargeOnce(queue, orderId);
     await again.result({ timeoutMs: 10_000 });
-    expect(effects.counts().get(orderId)).toBe(2);
+    expect(starts.map((e) => e.jobId)).toEqual([first.id, first.id]);
   });
 
   it('priorities: the urgent job submitted last runs first', async () => {
-    const effects = ledger();
     const name = newQueue();
-    await bulkThenUrgent(await runner(name, { tuning: { consume: false } }));
-    // One job at a time, so the ledger's order is the run order.
-    await runner(name, { concurrency: 1, tuning: { ledger: effects.path } });
-    await expect.poll(() => effects.counts().size, { timeout: 10_000, interval: 20 }).toBe(4);
-    const order = [...effects.counts().keys()];
+    const { bulk, urgent } = await bulkThenUrgent(await runner(name, { tuning: { consume: false } }));
+    const labels = new Map([[urgent.id, 'urgent'], ...bulk.map((t, i): [string, string] => [t.id, `bulk-${i + 1}`])]);
+    // One job at a time, so the order of starts is the run order.
+    const consumer = await runner(name, { concurrency: 1 });
+    const order: string[] = [];
+    consumer.onEvent((e) => e.type === 'started' && order.push(labels.get(e.jobId) ?? e.jobId));
+    await expect.poll(() => order.length, { timeout: 10_000, interval: 20 }).toBe(4);
     expect(order).toEqual(['urgent', 'bulk-1', 'bulk-2', 'bulk-3']);
     await expect(normalise(`run order: ${order.join(', ')}`)).toMatchFileSnapshot('./outputs/07-priorities.txt');
   });
@@ -160,21 +162,22 @@ describe('lesson 07: BullMQ on Redis', () => {
     const effects = ledger();
     const queue = newQueue();
     const producer = await runner(queue, { tuning: { consume: false } });
-    // What `need-a-queue worker` runs (worker-process.ts), with a ledger and a progress line a second.
-    const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '2', '--url', testRedisUrl(), '--namespace', PREFIX, '--ledger', effects.path, '--lock-duration', '1000', '--stalled-interval', '500', '--progress'];
+    // What `need-a-queue worker` runs (worker-process.ts), with a progress line a second.
+    const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '2', '--url', testRedisUrl(), '--namespace', PREFIX, '--lock-duration', '1000', '--stalled-interval', '500', '--progress'];
     const workers = [spawnWorker(args), spawnWorker(args)];
     await Promise.all(workers.map((w) => w.ready));
 
     const uuids = Array.from({ length: 40 }, () => randomUUID());
-    for (const uuid of uuids) await producer.submit('sleep', { ms: 20, uuid });
-    await expect.poll(() => tally(uuids, effects.counts()).lost, { timeout: 20_000, interval: 50 }).toBe(0);
-    expect(new Set(readPids(effects))).toEqual(new Set(workers.map((w) => w.child.pid)));
-    expect(tally(uuids, effects.counts()).duplicated).toBe(0);
+    // `recorded` runs `sleep` and writes start and finish records, with the pid, to the ledger.
+    for (const uuid of uuids) await producer.submit('recorded', effects.recorded(uuid, 'sleep', { ms: 20 }));
+    await expect.poll(() => effects.outcomes({ uuids }).doneOnce, { timeout: 20_000, interval: 50 }).toBe(uuids.length);
+    expect(new Set(finishPids(effects))).toEqual(new Set(workers.map((w) => w.child.pid)));
+    expect(effects.outcomes({ uuids })).toMatchObject({ lost: 0, duplicated: 0 });
 
     // A long job; the worker whose progress line says it is running one gets SIGKILL.
     const long = randomUUID();
     const seen = workers.map((w) => w.output.length);
-    await producer.submit('sleep', { ms: 3000, uuid: long });
+    await producer.submit('recorded', effects.recorded(long, 'sleep', { ms: 3000 }));
     // Only progress lines printed after the submit count: earlier ones describe the batch.
     const running = (w: (typeof workers)[number]): boolean =>
       w.output.slice(seen[workers.indexOf(w)]).filter((l) => l.startsWith('progress')).at(-1)?.includes('running=1') === true;
@@ -184,12 +187,12 @@ describe('lesson 07: BullMQ on Redis', () => {
     holder.child.kill('SIGKILL');
     await holder.exited;
     await expect.poll(() => effects.counts().get(long) ?? 0, { timeout: 20_000, interval: 50 }).toBe(1);
-    expect(readPids(effects).at(-1)).toBe(survivor.child.pid);
+    expect(finishPids(effects).at(-1)).toBe(survivor.child.pid);
 
     // SIGTERM while a job runs: the job finishes, then the worker exits 0.
     const last = randomUUID();
     const before = survivor.output.length;
-    await producer.submit('sleep', { ms: 1000, uuid: last });
+    await producer.submit('recorded', effects.recorded(last, 'sleep', { ms: 1000 }));
     await expect.poll(() => survivor.output.slice(before).some((l) => l.startsWith('progress') && l.includes('running=1')), { timeout: 10_000, interval: 50 }).toBe(true);
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
@@ -199,13 +202,7 @@ describe('lesson 07: BullMQ on Redis', () => {
   });
 });
 
-/** The pid on each ledger line (`uuid pid attempt`), in the order the runs finished. */
-function readPids(effects: Ledger): number[] {
-  let text = '';
-  try {
-    text = readFileSync(effects.path, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').filter((l) => l !== '').map((l) => Number(l.split(' ')[1]));
+/** The pid of each `finish` record, in the order the effects happened. */
+function finishPids(effects: Ledger): number[] {
+  return effects.records().filter((r) => r.kind === 'finish').map((r) => r.pid);
 }

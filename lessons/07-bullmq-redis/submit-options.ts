@@ -21,18 +21,20 @@ export function sendInHalfASecond(queue: Runner): Promise<Ticket> {
 export async function chargeOnce(queue: Runner, orderId: string): Promise<[Ticket, Ticket]> {
   // #region idempotent
   // A double-clicked "Pay" button submits twice. BullMQ: { jobId }
-  const first = await queue.submit('sleep', { ms: 0, uuid: orderId }, { id: `charge-${orderId}` });
-  const second = await queue.submit('sleep', { ms: 0, uuid: orderId }, { id: `charge-${orderId}` });
+  const first = await queue.submit('sleep', { ms: 0 }, { id: `charge-${orderId}` });
+  const second = await queue.submit('sleep', { ms: 0 }, { id: `charge-${orderId}` });
   // #endregion idempotent
   return [first, second];
 }
 
-export async function bulkThenUrgent(queue: Runner): Promise<void> {
+export async function bulkThenUrgent(queue: Runner): Promise<{ bulk: Ticket[]; urgent: Ticket }> {
   // #region priority
   // Lower runs first; 1 is the highest. BullMQ: { priority }
-  for (const n of [1, 2, 3]) await queue.submit('sleep', { ms: 0, uuid: `bulk-${n}` }, { priority: 10 });
-  await queue.submit('sleep', { ms: 0, uuid: 'urgent' }, { priority: 1 });
+  const bulk: Ticket[] = [];
+  for (let n = 0; n < 3; n++) bulk.push(await queue.submit('sleep', { ms: 0 }, { priority: 10 }));
+  const urgent = await queue.submit('sleep', { ms: 0 }, { priority: 1 });
   // #endregion priority
+  return { bulk, urgent };
 }
 
 export function callWithDeadline(queue: Runner): Promise<Ticket> {
