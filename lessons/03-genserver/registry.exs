@@ -12,11 +12,14 @@ end
 defmodule Example.Registry do
   use GenServer
 
+  # #region client
   # Client: runs in the caller's process
   def start_link(_opts), do: GenServer.start_link(__MODULE__, %{}, name: __MODULE__)
   def add(key), do: GenServer.cast(__MODULE__, {:add, key})
   def find(key), do: GenServer.call(__MODULE__, {:find, key})
+  # #endregion client
 
+  # #region server
   # Server: runs in the registry's own process, one message at a time
   @impl true
   def init(state), do: {:ok, state}
@@ -33,6 +36,7 @@ defmodule Example.Registry do
       :error -> {:reply, {:error, "Not found"}, state}
     end
   end
+  # #endregion server
 end
 
 {:ok, _pid} = Example.Registry.start_link([])
