@@ -14,14 +14,14 @@ describe('lesson 06: CPU work and the event loop', () => {
   it('on the task runner (the event loop) a 1 ms timer fires only after every cpu job has run', async () => {
     const { lines, say } = collect();
     await timerBehindJobs(say, 'task', 4, 50);
-    expect(lines).toEqual(['task: the 1 ms timer fired after 4 of 4 cpu jobs had finished']);
+    expect(lines).toEqual(['task: the 1 ms timer fired after 4 of 4 jobs']);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timer-task.txt');
   });
 
   it('on the worker pool the same timer fires before any cpu job has finished', async () => {
     const { lines, say } = collect();
     await timerBehindJobs(say, 'worker-pool', 4, 300);
-    expect(lines).toEqual(['worker-pool: the 1 ms timer fired after 0 of 4 cpu jobs had finished']);
+    expect(lines).toEqual(['worker-pool: the 1 ms timer fired after 0 of 4 jobs']);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timer-pool.txt');
   });
 

@@ -1,9 +1,10 @@
-// One thread runs a Node process's JavaScript, and nothing interrupts a function that is
-// running: a timer that is due waits until the busy code returns.
+// One thread runs a Node process's JavaScript, and nothing
+// interrupts a running function: a timer that is due waits until
+// the busy code returns.
 // Run: node --import tsx lessons/00-the-question/one-loop.ts
 
 // #region one-loop
-/** Sets a timer due at once, then keeps the thread busy for `busyMs`; returns what ran, in order. */
+/** Sets a timer due at once, then keeps the thread busy. */
 export async function timerBehindBusyCode(busyMs: number): Promise<string[]> {
   const happened: string[] = [];
   const timerFired = new Promise<void>((resolve) =>
@@ -14,7 +15,8 @@ export async function timerBehindBusyCode(busyMs: number): Promise<string[]> {
   );
   happened.push('timer set, due at once');
   const end = performance.now() + busyMs;
-  while (performance.now() < end); // CPU work: a loop, a big JSON.parse, a regex, a hash
+  // CPU work: a loop, a big JSON.parse, a regex, a hash
+  while (performance.now() < end);
   happened.push(`busy for ${busyMs} ms, done`);
   await timerFired;
   return happened;

@@ -1,6 +1,7 @@
-// Lesson 02's examples: a Task's handle (await with a timeout, cancel), and a TaskSupervisor
-// bounding how many run at once. Each function reports what happened through `say`, so the
-// lesson's test can check it and snapshot it.
+// Lesson 02's examples: a Task's handle (await with a timeout,
+// cancel), and a TaskSupervisor bounding how many run at once. Each
+// function reports through `say`, so the test can check and
+// snapshot it.
 // Run: node --import tsx lessons/02-task/tasks.ts
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,8 +10,14 @@ import { TaskSupervisor } from '../../src/otp/task-supervisor.ts';
 
 export type Say = (line: string) => void;
 
-/** The first line of a kit error's message, without its `fix:` line. */
-const firstLine = (error: unknown) => `${(error as Error).name}: ${(error as Error).message.split('\n')[0] ?? ''}`;
+/** A kit error's name and first line, without its `fix:` line. */
+function firstLine(error: unknown): string {
+  const { name, message } = error as Error;
+  return `${name}: ${message.split('\n')[0] ?? ''}`;
+}
+
+/** Work that would take a minute, unless its signal aborts. */
+const aMinute = (signal: AbortSignal) => sleep(60_000, 'never', { signal });
 
 export async function awaitAndTimeout(say: Say): Promise<void> {
   // #region await
@@ -22,7 +29,7 @@ export async function awaitAndTimeout(say: Say): Promise<void> {
   // #endregion await
 
   // #region timeout
-  const slow = Task.start((signal) => sleep(60_000, 'never', { signal }), { name: 'slow export' });
+  const slow = Task.start(aMinute, { name: 'slow export' });
   try {
     await slow.await(50);
   } catch (error) {
@@ -34,16 +41,18 @@ export async function awaitAndTimeout(say: Say): Promise<void> {
 
 export async function cancelAndYield(say: Say): Promise<void> {
   // #region cancel
-  const search = Task.start((signal) => sleep(60_000, 'never', { signal }), { name: 'search' });
-  say(`after 10 ms: ${(await search.yield(10)).status}`); // Elixir: Task.yield(task, 10)
-  search.cancel('the user typed another letter'); // Elixir: Task.shutdown(task)
+  const search = Task.start(aMinute, { name: 'search' });
+  // Elixir: Task.yield(task, 10)
+  say(`after 10 ms: ${(await search.yield(10)).status}`);
+  // Elixir: Task.shutdown(task)
+  search.cancel('the user typed another letter');
   await search.await().catch((error: unknown) => say(firstLine(error)));
   // #endregion cancel
 }
 
 export async function failureNobodyAwaits(say: Say): Promise<void> {
   // #region unawaited
-  const doomed = Task.start(() => Promise.reject(new Error('disk full')), { name: 'thumbnail' });
+  const doomed = Task.start(() => Promise.reject(new Error('disk full')));
   await sleep(20); // nobody awaits `doomed`, and the process carries on
   say(`outcome: ${doomed.outcome.status}`);
   // #endregion unawaited
@@ -60,7 +69,10 @@ export async function bounded(say: Say): Promise<void> {
     running--;
     return image;
   };
-  const tasks = await Promise.all(Array.from({ length: 10 }, (_, image) => supervisor.start(() => resize(image))));
+  const tasks = [];
+  for (let image = 0; image < 10; image++) {
+    tasks.push(await supervisor.start(() => resize(image)));
+  }
   const done = await Promise.all(tasks.map((task) => task.await()));
   say(`${done.length} tasks done, at most ${most} running at once`);
   // #endregion bounded
@@ -70,11 +82,11 @@ export async function lineFull(say: Say): Promise<void> {
   // #region line-full
   const supervisor = new TaskSupervisor({ concurrency: 2, maxQueue: 2 });
   const controller = new AbortController();
-  const hang = (signal: AbortSignal) => sleep(60_000, undefined, { signal });
-  for (let i = 0; i < 4; i++) await supervisor.start(hang, { signal: controller.signal });
+  const { signal } = controller;
+  for (let i = 0; i < 4; i++) await supervisor.start(aMinute, { signal });
   say(`running ${supervisor.running}, waiting ${supervisor.waiting}`);
   try {
-    await supervisor.start(hang);
+    await supervisor.start(aMinute);
   } catch (error) {
     say(firstLine(error));
   }
@@ -85,5 +97,9 @@ export async function lineFull(say: Say): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const say = (line: string) => console.log(line);
-  for (const example of [awaitAndTimeout, cancelAndYield, failureNobodyAwaits, bounded, lineFull]) await example(say);
+  await awaitAndTimeout(say);
+  await cancelAndYield(say);
+  await failureNobodyAwaits(say);
+  await bounded(say);
+  await lineFull(say);
 }

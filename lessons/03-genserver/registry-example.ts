@@ -1,6 +1,7 @@
-// Lesson 03's examples: the kit's version of the seed's registry in use, mailbox order, when a
-// call is handled, and what one busy server does to every other server in the process. Each
-// function reports through `say`, so the lesson's test can check it and snapshot it.
+// Lesson 03's examples: the kit's version of the seed's registry in
+// use, mailbox order, when a call is handled, and what one busy
+// server does to every other server in the process. Each function
+// reports through `say`, so the test can check and snapshot it.
 // Run: node --import tsx lessons/03-genserver/registry-example.ts
 
 import { GenServer, type ServerCallbacks } from '../../src/otp/gen-server.ts';
@@ -13,14 +14,14 @@ const short = (value: unknown) => JSON.stringify(value);
 export async function useTheRegistry(say: Say): Promise<void> {
   // #region use
   const registry = await LookupRegistry.start({ name: 'registry' });
-  registry.add('something'); // a cast: returns at once, the server computes the value later
+  registry.add('something'); // a cast: the value is computed later
   say(`find something → ${short(await registry.find('something'))}`);
   say(`find nothing → ${short(await registry.find('nothing'))}`);
   // #endregion use
   await registry.stop();
 }
 
-// A server that records when its callbacks run, to show when a call and a cast are handled.
+// A server that records when its callbacks run.
 type Log = string[];
 const tracer = (log: Log): ServerCallbacks<number, 'inc', number, 'inc'> => ({
   init: () => 0,
@@ -90,5 +91,7 @@ export async function oneBusyServer(say: Say): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const say = (line: string) => console.log(line);
-  for (const example of [useTheRegistry, whenHandled, oneBusyServer]) await example(say);
+  await useTheRegistry(say);
+  await whenHandled(say);
+  await oneBusyServer(say);
 }
