@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'site/dist/', 'bench/results/', 'coverage/', '.scratch/'] },
+  { ignores: ['node_modules/', 'site/.vitepress/dist/', 'site/.vitepress/cache/', 'site/screenshots/', 'bench/results/', 'coverage/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
