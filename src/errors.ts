@@ -193,3 +193,15 @@ export class BenchArgumentError extends NeedAQueueError {
     super('BAD_ARGUMENT', `Unknown ${what} ${describeValue(received)}`, `use one of: ${known.join(', ')}`);
   }
 }
+
+/** A lessons page or site source the site cannot be built from (a bad include, an unknown figure). */
+export class SiteSourceError extends NeedAQueueError {
+  override name = 'SiteSourceError';
+  readonly where: string;
+  readonly problem: string;
+  constructor(where: string, problem: string, fix: string) {
+    super('SITE_SOURCE', `${where}: ${problem}`, fix);
+    this.where = where;
+    this.problem = problem;
+  }
+}

@@ -17,6 +17,7 @@ const commands: Readonly<Record<string, () => Promise<Register>>> = {
   compare: async () => (await import('./commands/compare.ts')).registerCompare,
   stability: async () => (await import('./commands/stability.ts')).registerStability,
   report: async () => (await import('./commands/report.ts')).registerReport,
+  site: async () => (await import('./commands/site.ts')).registerSite,
   worker: async () => (await import('./commands/worker.ts')).register,
   run: async () => (await import('./commands/run.ts')).registerRun,
   runners: async () => (await import('./commands/runners.ts')).registerRunners,
@@ -24,7 +25,7 @@ const commands: Readonly<Record<string, () => Promise<Register>>> = {
 };
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
-const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT', 'RESULTS_FILE']);
+const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT', 'RESULTS_FILE', 'SITE_SOURCE']);
 
 /** The program with the commands `argv` needs: the one it names (plus bench for `start`), or all. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
@@ -34,13 +35,15 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride();
   program
     .command('start')
-    .description('what `npm start` runs: the quick benchmark profile over every runner and baseline, then the table and the results file')
+    .description('what `npm start` runs: the quick benchmark profile over every runner and baseline, the table and the results file, then the lessons site with those figures')
     .action(async () => {
       // What the system lacks, first and once; the rows it costs still say so one by one.
       const missing = preflight('npm start');
       if (missing !== undefined) process.stderr.write(`${missing}\n`);
       // One way to benchmark: `start` is `bench --profile quick` with everything selected.
       await program.parseAsync(['bench', '--profile', 'quick'], { from: 'user' });
+      // The site reads the newest results file, the one just written; not after an interrupted run.
+      if (process.exitCode === undefined || process.exitCode === 0) await (await import('./commands/site.ts')).buildSiteAfterStart();
     });
   const named = argv[2] === 'start' ? 'bench' : argv[2];
   const load = named === undefined ? undefined : commands[named];
