@@ -6,10 +6,9 @@
 import path from 'node:path';
 import { build } from 'vitepress';
 import { SiteSourceError } from '../src/errors.ts';
+import { RESULTS_ENV } from './figures/sources.ts';
 import { DEFAULT_OUT_DIR, SITE_ROOT } from './paths.ts';
 
-/** The variable naming this machine's results file for the build; unset: the newest in bench/results/. */
-export const RESULTS_ENV = 'NEED_A_QUEUE_SITE_RESULTS';
 
 export interface SiteBuildOptions {
   /** Where the built site goes (default site/.vitepress/dist). */
@@ -47,6 +46,9 @@ function restore(name: string, value: string | undefined): void {
  */
 function asSiteSourceError(error: unknown): SiteSourceError | undefined {
   if (error === null || typeof error !== 'object') return undefined;
+  // VitePress checks every link between pages and lists the dead ones before it throws this.
+  const dead = /(\d+) dead link\(s\) found/.exec(error instanceof Error ? error.message : '');
+  if (dead !== null) return new SiteSourceError('lessons/', `${dead[1]} link(s) point at pages that do not exist (listed above as "Found dead link")`, 'fix each link, or add the page it points at');
   const e = error as { code?: unknown; where?: unknown; problem?: unknown; fix?: unknown };
   if (e.code !== 'SITE_SOURCE' || typeof e.where !== 'string' || typeof e.problem !== 'string' || typeof e.fix !== 'string') return undefined;
   return new SiteSourceError(e.where, e.problem, e.fix);

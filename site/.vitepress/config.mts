@@ -1,8 +1,10 @@
 // The lessons site: VitePress over lessons/ (srcDir), with the kit's markdown-it plugins for
-// strict code includes and figures from results files. The sidebar is made from the lesson
+// strict code includes (site/include.ts) and figures from results files (site/figures/). The sidebar is made from the lesson
 // files, so a new page needs no change here.
 
 import { defineConfigWithTheme, type DefaultTheme } from 'vitepress';
+import { figures } from '../figures/index.ts';
+import { loadSources } from '../figures/sources.ts';
 import { strictInclude } from '../include.ts';
 import { LESSONS_DIR, REPO_ROOT } from '../paths.ts';
 import { findLessons, sidebarFor, type Lesson } from '../sidebar.ts';
@@ -20,6 +22,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { course: readonly Le
   markdown: {
     config(md) {
       md.use(strictInclude, { root: REPO_ROOT });
+      md.use(figures, { root: REPO_ROOT, sources: () => loadSources() });
     },
   },
   themeConfig: {

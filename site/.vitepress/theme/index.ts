@@ -3,6 +3,7 @@
 import DefaultTheme from 'vitepress/theme';
 import type { Theme } from 'vitepress';
 import CourseOutline from './CourseOutline.ts';
+import '../../../bench/charts/charts.css';
 import './custom.css';
 
 const theme: Theme = {
