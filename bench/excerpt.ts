@@ -20,7 +20,11 @@ const times = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 export function referenceExcerpt(results: BenchResults): string {
   const find = finder(results);
-  const rate = (subject: string, kase: string) => find('throughput', subject, `${kase} c=50`, 'jobs/s');
+  // A runner with no concurrency limit has its own case label (`noop no limit`); older files said `c=50`.
+  const rate = (subject: string, kase: string) => {
+    const unbounded = results.measurements.some((m) => m.scenario === 'throughput' && m.subject === subject && m.case === `${kase} no limit`);
+    return find('throughput', subject, `${kase} ${unbounded ? 'no limit' : 'c=50'}`, 'jobs/s');
+  };
   const rows: [string, string, string, string][] = [['subject', 'case', 'median', 'ratio']];
   const row = (subject: string, kase: string, raw: string | undefined, note = '') => {
     const m = rate(subject, kase);

@@ -5,6 +5,7 @@
 
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
+import { UNBOUNDED_NOTE } from './subjects.ts';
 
 /** The raw baseline each subject's throughput is divided by. */
 export function rawFor(subject: string): string | undefined {
@@ -31,17 +32,51 @@ function table(rows: readonly (readonly string[])[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
 }
 
-function ratio(m: SummarizedMeasurement, all: readonly SummarizedMeasurement[]): string {
-  const notes = m.notes;
-  if (notes !== null && typeof notes === 'object' && !Array.isArray(notes)) {
-    if (typeof notes.ratioToRaw === 'number') return `${notes.ratioToRaw.toFixed(2)}× raw`;
-    // scale-out: the speed-up over one worker process on the same queue.
-    if (typeof notes.speedupVsOne === 'number') return `${notes.speedupVsOne.toFixed(2)}× 1 process`;
+const notesOf = (m: SummarizedMeasurement): Readonly<Record<string, unknown>> =>
+  m.notes !== null && typeof m.notes === 'object' && !Array.isArray(m.notes) ? m.notes : {};
+
+/**
+ * Why a runner drains faster than the library it wraps, where the kit knows: a ratio above 1
+ * with no reason beside it reads as a measuring error.
+ */
+function kitBeatsRawBecause(m: SummarizedMeasurement, results: BenchResults): string | undefined {
+  if (m.subject === 'bullmq-postgres') return "the kit stores a tick's submits in one transaction";
+  if (m.subject === 'worker-pool' && m.case.startsWith('cpu')) return `a thread per core, here ${results.environment.cores}`;
+  return undefined;
+}
+
+const percent = (r: number): string => `${Math.abs(Math.round((r - 1) * 100))}%`;
+const micros = (value: number): string => (Math.abs(value) >= 10 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(1) : value.toFixed(2));
+
+/**
+ * The comparison column, its direction written out: a ratio is kit ÷ baseline measured in
+ * the same run, and says whether that is faster or slower. Where a ratio would mislead it is
+ * not given: a noop drain of bare promises runs millions a second, so an in-process runner's
+ * noop is shown as the time it adds per job; a runner with no concurrency limit is not
+ * compared with a baseline held to 50 at a time.
+ */
+export function comparisonCell(m: SummarizedMeasurement, results: BenchResults): string {
+  const notes = notesOf(m);
+  if (typeof notes.ratioToRaw === 'number') {
+    // micro: µs per operation, lower is better.
+    const base = results.measurements.find((b) => b.scenario === m.scenario && b.subject === m.subject && b.case === notes.baselineOf);
+    const extra = base === undefined ? '' : `${m.median >= base.median ? '+' : '−'}${micros(Math.abs(m.median - base.median))} µs/op, `;
+    return `${extra}${notes.ratioToRaw.toFixed(2)}× the raw op's time (${notes.ratioToRaw >= 1 ? 'slower' : 'faster'})`;
   }
+  // scale-out: jobs/s over one worker process on the same queue, higher is better.
+  if (typeof notes.speedupVsOne === 'number') return `${notes.speedupVsOne.toFixed(2)}× the jobs/s of 1 process`;
   if (m.scenario !== 'throughput') return '';
   const raw = rawFor(m.subject);
-  const base = all.find((b) => b.scenario === m.scenario && b.subject === raw && b.case === m.case && b.metric === m.metric);
-  return base === undefined || base.median === 0 ? '' : `${(m.median / base.median).toFixed(2)}× ${raw ?? ''}`;
+  if (raw === undefined) return '';
+  const base = results.measurements.find((b) => b.scenario === m.scenario && b.subject === raw && b.case === m.case && b.metric === m.metric);
+  if (notes.note === UNBOUNDED_NOTE) return `none: it has no concurrency limit, ${raw} has the others' limit`;
+  if (base === undefined) return results.subjects.includes(raw) ? `(${raw} not measured: see its skip row)` : `(add ${raw} to --runners for a ratio)`;
+  if (base.median === 0 || m.median === 0) return '';
+  if (raw === 'promise-raw' && m.case.startsWith('noop')) return `+${micros(1e6 / m.median - 1e6 / base.median)} µs/job over ${raw}`;
+  const r = m.median / base.median;
+  const reason = r > 1 ? kitBeatsRawBecause(m, results) : undefined;
+  const direction = Math.abs(r - 1) < 0.005 ? 'the same' : `${percent(r)} ${r > 1 ? 'faster' : 'slower'}`;
+  return `${r.toFixed(2)}× ${raw}: ${direction}${reason === undefined ? '' : ` (${reason})`}`;
 }
 
 /**
@@ -103,7 +138,7 @@ export interface ScenarioTable {
 export function scenarioTable(results: BenchResults, scenario: string): ScenarioTable {
   const split = WIDE[scenario];
   const mine = results.measurements.filter((x) => x.scenario === scenario);
-  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'ratio']] : wideTable(mine, split);
+  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'compared, same run']] : wideTable(mine, split);
   for (const m of split === undefined ? mine : []) {
     rows.push([
       m.subject,
@@ -113,7 +148,7 @@ export function scenarioTable(results: BenchResults, scenario: string): Scenario
       `${formatNumber(m.min)}–${formatNumber(m.max)}`,
       String(m.samples.length),
       m.samples.length < 2 ? '-' : `${(m.spread * 100).toFixed(0)}%${m.noisy ? ' NOISY' : ''}`,
-      ratio(m, results.measurements),
+      comparisonCell(m, results),
     ]);
   }
   const skipped = results.skipped.filter((x) => x.scenario === scenario).map((s) => `${s.subject}: not measured: ${s.reason} — fix: ${s.fix}`);
@@ -121,6 +156,9 @@ export function scenarioTable(results: BenchResults, scenario: string): Scenario
 }
 
 export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`;
+
+/** How to read the comparison column: which way each kind of figure is better. */
+export const COMPARED_LEGEND = 'compared, same run: throughput is the runner\'s jobs/s ÷ its raw baseline\'s (the library without the kit), so above 1× is faster; an in-process noop shows the time the kit adds per job instead, since a bare promise drains millions a second; micro shows the kit op\'s time ÷ the bare op\'s, so above 1× is slower.';
 
 export function formatResults(results: BenchResults): string {
   const parts: string[] = [`need-a-queue bench · ${describeRun(results)}`];
@@ -130,7 +168,7 @@ export function formatResults(results: BenchResults): string {
     const body = rows.length > 1 ? table(rows) : '(nothing measured)\n';
     parts.push(`\n${scenario}\n${body}${skipped.map((line) => `${line}\n`).join('')}`);
   }
-  parts.push(NOISY_LEGEND);
+  parts.push(NOISY_LEGEND, COMPARED_LEGEND);
   return parts.join('\n') + '\n';
 }
 

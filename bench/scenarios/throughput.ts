@@ -288,16 +288,19 @@ async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: Be
   }
 }
 
-function measurement(subject: string, c: ThroughputCase, jobs: number, samples: readonly number[], note?: string): Measurement {
+/** A runner with no concurrency limit is not labelled with the others' limit: its case says so. */
+export const UNBOUNDED_CASE = 'no limit';
+
+function measurement(side: Side, c: ThroughputCase, jobs: number, samples: readonly number[]): Measurement {
   return {
     scenario: 'throughput',
-    subject,
-    case: `${c.label} c=${CONCURRENCY}`,
+    subject: side.id,
+    case: `${c.label} ${side.unbounded ? UNBOUNDED_CASE : `c=${CONCURRENCY}`}`,
     metric: 'jobs/s',
     unit: 'jobs/s',
     better: 'higher',
     samples,
-    notes: jsonNotes({ jobs, concurrency: CONCURRENCY, note }),
+    notes: jsonNotes({ jobs, concurrency: side.unbounded ? undefined : CONCURRENCY, note: side.note }),
   };
 }
 
@@ -326,7 +329,7 @@ export const throughput: Scenario = {
         plan.cases.map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
       );
       await rounds(all, plan, context);
-      return all.flatMap((f) => f.entrant.sides.flatMap((side, i) => (f.samples[i]!.length > 0 ? [measurement(side.id, f.c, f.jobs, f.samples[i]!, side.note)] : [])));
+      return all.flatMap((f) => f.entrant.sides.flatMap((side, i) => (f.samples[i]!.length > 0 ? [measurement(side, f.c, f.jobs, f.samples[i]!)] : [])));
     } finally {
       for (const entrant of entrants) await entrant.close().catch(() => undefined);
     }
