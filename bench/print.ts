@@ -6,6 +6,7 @@
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
+import { formatVerdict, verdictFor } from './verdict.ts';
 
 /** The raw baseline each subject's throughput is divided by. */
 export function rawFor(subject: string): string | undefined {
@@ -169,6 +170,8 @@ export function formatResults(results: BenchResults): string {
     parts.push(`\n${scenario}\n${body}${skipped.map((line) => `${line}\n`).join('')}`);
   }
   parts.push(NOISY_LEGEND, COMPARED_LEGEND);
+  // Last, so it is the screen a reader is left with: the answer, then the tables above behind it.
+  parts.push(`\n${formatVerdict(verdictFor(results), table)}`);
   return parts.join('\n') + '\n';
 }
 

@@ -95,4 +95,12 @@ describe('the verdict: one row per runner', () => {
     expect(readings[0]).toMatch(/needs bullmq-redis: task keep jobs in memory/);
     expect(readings[1]).toMatch(/bullmq-redis kept the event loop's p99 lag at 295 ms; task let it reach 335 ms/);
   });
+
+  it('marks a figure whose repeats disagree with *, as the tables do', () => {
+    const r = results();
+    const noisy = { ...r, measurements: r.measurements.map((x) => (x.scenario === 'event-loop' && x.subject === 'task' ? withSummary({ ...x, samples: [100, 400] }) : x)) };
+    const [, task, redis] = verdictTable(verdictOf(noisy, inputs));
+    expect(task?.[4]).toBe('250 ms *');
+    expect(redis?.[4]).toBe('295 ms');
+  });
 });

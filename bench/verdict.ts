@@ -15,6 +15,7 @@
 //   the producer back (stage) or keeps jobs in a store says so instead of a misleading 0.
 
 import type { RunnerTraits } from '../src/contract.ts';
+import { describeRunner, isRunnerId } from '../src/runners/registry.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 
@@ -25,6 +26,8 @@ export interface VerdictRow {
   /** Short words for the traits: `stored · at-least-once · retries · crash: process · any machine`. */
   readonly guarantees: string;
   readonly jobsPerSecond: { readonly noop?: number; readonly sleep?: number; readonly cpu?: number };
+  /** Figures whose repeats disagree past the noisy rule (stats.ts): marked `*`, as in the tables. */
+  readonly noisy: { readonly jobsPerSecond: boolean; readonly p99: boolean; readonly loopLag: boolean };
   /** The runner has no concurrency limit, so its jobs/s is not at the others' concurrency. */
   readonly unbounded: boolean;
   /** submit→done p99 at the verdict's common rate, in ms; `saturated` if it fell behind even there. */
@@ -106,7 +109,8 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
   const lagRow = (runner: string) => find('event-loop', runner, (m) => m.case.startsWith('cpu') && m.metric === 'lag p99');
   const memoryRows = (runner: string) => results.measurements.filter((m) => m.scenario === 'memory' && m.subject === runner && m.metric === 'heap growth');
   const largest = (ms: readonly SummarizedMeasurement[]) => [...ms].sort((a, b) => (num(notesOf(b).jobs) ?? 0) - (num(notesOf(a).jobs) ?? 0))[0];
-  const throughputOf = (runner: string, label: string) => find('throughput', runner, (m) => m.case.startsWith(`${label} `))?.median;
+  const throughputRows = (runner: string) => results.measurements.filter((m) => m.scenario === 'throughput' && m.subject === runner);
+  const throughputOf = (runner: string, label: string) => throughputRows(runner).find((m) => m.case.startsWith(`${label} `))?.median;
 
   const rows = runners.map((runner): VerdictRow => {
     const traits = inputs.traits(runner);
@@ -132,6 +136,7 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
       p99Ms: atRate === undefined ? (p99Rows(runner).length > 0 ? 'saturated' : undefined) : keptUp(atRate) ? atRate.median : 'saturated',
       keptUpWith: kept === undefined || kept === 0 ? undefined : kept,
       loopLagP99Ms: lagRow(runner)?.median,
+      noisy: { jobsPerSecond: throughputRows(runner).some((m) => m.noisy), p99: atRate?.noisy === true, loopLag: lagRow(runner)?.noisy === true },
       memory,
       loses: inputs.losses?.(runner),
     };
@@ -153,6 +158,19 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
     ],
     readings: readings(rows),
   };
+}
+
+/**
+ * The verdict of a results file with the runners' declared traits from their descriptors.
+ * `losses`: the hook for the failure lab, one cell per runner saying what it lost; until the
+ * lab's cells are in the results file, the column is left out and a line says so.
+ */
+export function verdictFor(results: BenchResults, losses?: (runner: string) => string | undefined): Verdict {
+  return verdictOf(results, {
+    traits: (id) => (isRunnerId(id) ? describeRunner(id).traits : undefined),
+    isRunner: isRunnerId,
+    ...(losses === undefined ? {} : { losses }),
+  });
 }
 
 /** Plain sentences from the rows, for a reader who wants the answer before the table. */
@@ -191,11 +209,12 @@ export function verdictTable(v: Verdict): string[][] {
   const header = ['runner', 'guarantees', 'jobs/s noop·sleep·cpu', v.commonRate === undefined ? 'p99' : `p99 at ${compactNumber(v.commonRate)}/s · up to`, 'loop lag', 'heap per pending job', 'loses'];
   const rows = v.rows.map((r) => {
     const j = r.jobsPerSecond;
-    const rates = [j.noop, j.sleep, j.cpu].map((x) => (x === undefined ? '-' : compactNumber(x))).join(' · ') + (r.unbounded ? ' (no limit)' : '');
-    const p99 = r.p99Ms === undefined ? '-' : r.p99Ms === 'saturated' ? 'saturated' : ms(r.p99Ms);
+    const mark = (noisy: boolean) => (noisy ? ' *' : '');
+    const rates = [j.noop, j.sleep, j.cpu].map((x) => (x === undefined ? '-' : compactNumber(x))).join(' · ') + (r.unbounded ? ' (no limit)' : '') + mark(r.noisy.jobsPerSecond);
+    const p99 = (r.p99Ms === undefined ? '-' : r.p99Ms === 'saturated' ? 'saturated' : ms(r.p99Ms)) + mark(r.noisy.p99);
     const latency = r.keptUpWith === undefined ? p99 : `${p99} · ${compactNumber(r.keptUpWith)}/s`;
     const memory = r.memory === undefined ? '-' : r.memory.kind === 'held' ? `none: submit waits at ${r.memory.acceptedBeforeWait}` : `${r.memory.kbPerJob.toFixed(2)} KB${r.memory.store === undefined ? '' : ` + ${r.memory.store}`}`;
-    return [r.runner, r.guarantees, rates, latency, ms(r.loopLagP99Ms), memory, r.loses ?? 'not measured yet'];
+    return [r.runner, r.guarantees, rates, latency, ms(r.loopLagP99Ms) + mark(r.noisy.loopLag), memory, r.loses ?? 'not measured yet'];
   });
   // Until the failure lab reports, the column would say the same thing seven times.
   const lab = v.rows.some((r) => r.loses !== undefined);
@@ -206,7 +225,7 @@ export function verdictTable(v: Verdict): string[][] {
 export function verdictLegend(v: Verdict): string[] {
   const c = v.concurrency === undefined ? '' : ` at concurrency ${v.concurrency}`;
   return [
-    'guarantees: declared traits, each proved by the conformance suite (`need-a-queue runners` for all of them)',
+    'guarantees: declared traits, each proved by the conformance suite (`need-a-queue runners` for all of them); * after a figure: its repeats disagree (NOISY above), do not rank on it',
     `jobs/s: throughput medians for noop, sleep 5ms and cpu 2ms jobs${c}; higher is better; "(no limit)": the runner has no concurrency limit and starts every job at once`,
     v.commonRate === undefined
       ? 'p99: no latency figures in this run'
