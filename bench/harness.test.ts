@@ -14,7 +14,7 @@ describe('runBench', () => {
     const { results, file } = await runBench({ runners: ['fire-and-forget'], baselines: [], scenarios: ['throughput'], profile: 'quick', out, signal: new AbortController().signal, progress: () => undefined });
     expect(file).toBe(out);
     expect(results.complete).toBe(true);
-    expect(results.measurements.map((m) => m.case)).toEqual(['noop c=50', 'sleep 5ms c=50', 'cpu 2ms c=50']);
+    expect(results.measurements.map((m) => m.case)).toEqual(['noop no limit', 'sleep 5ms no limit', 'cpu 2ms no limit']);
     // Quick takes as many samples as fit in its budget, within the plan's bounds.
     const { minRepeats, maxRepeats } = throughputPlan('quick');
     expect(results.measurements.every((m) => m.samples.length >= minRepeats && m.samples.length <= maxRepeats)).toBe(true);
@@ -44,9 +44,9 @@ describe('runBench', () => {
     });
     expect(results.complete).toBe(false);
     expect(results.measurements.map((m) => [m.case, m.samples.length])).toEqual([
-      ['noop c=50', 1],
-      ['sleep 5ms c=50', 1],
-      ['cpu 2ms c=50', 1],
+      ['noop no limit', 1],
+      ['sleep 5ms no limit', 1],
+      ['cpu 2ms no limit', 1],
     ]);
     expect(readResults(out).complete).toBe(false);
   });
