@@ -5,7 +5,9 @@
 
 // #region one-loop
 /** Sets a timer due at once, then keeps the thread busy. */
-export async function timerBehindBusyCode(busyMs: number): Promise<string[]> {
+export async function timerBehindBusyCode(
+  busyMs: number,
+): Promise<string[]> {
   const happened: string[] = [];
   const timerFired = new Promise<void>((resolve) =>
     setTimeout(() => {

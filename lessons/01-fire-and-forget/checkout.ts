@@ -29,7 +29,7 @@ const mode = process.argv[2];
 if (mode === 'void') {
   // #region void
   for (const orderId of ['order-1', 'order-2', 'order-3']) {
-    void recordMetrics(orderId); // fire and forget: nobody handles a failure
+    void recordMetrics(orderId); // fire and forget: nobody handles it
     void sendReceipt(orderId);
     console.log(`checkout done for ${orderId}`);
   }

@@ -13,10 +13,12 @@ const runner = await createRunner('fire-and-forget', {
   },
 });
 runner.onEvent((event) => {
-  if (event.type === 'completed') console.log(`${event.job} job completed`);
+  if (event.type === 'completed') {
+    console.log(`${event.job} job completed`);
+  }
 });
 
-await runner.submit('fail', { times: 1 }); // the metrics call that fails
+await runner.submit('fail', { times: 1 }); // the failing metrics call
 for (let i = 0; i < 3; i++) {
   await runner.submit('sleep', { ms: 200 }); // the receipts
 }

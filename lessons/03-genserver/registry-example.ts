@@ -74,7 +74,7 @@ export async function oneBusyServer(say: Say): Promise<void> {
   });
 
   resizer.cast(200);
-  // A request arrives 1 ms later and asks the other, idle server something.
+  // A request arrives 1 ms later and asks the other, idle server.
   const answered = new Promise<void>((resolve) =>
     setTimeout(() => {
       void sessions.call('touch').then((n) => {

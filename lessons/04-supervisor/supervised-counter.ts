@@ -27,7 +27,9 @@ const counterSpec: ChildSpec<Counter> = {
   // Called for the first start and again for every restart:
   // each time a fresh server, from init.
   async start() {
-    const server = await GenServer.start(callbacks, { name: 'counter' });
+    const server = await GenServer.start(callbacks, {
+      name: 'counter',
+    });
     registry.register('counter', server);
     return server;
   },
@@ -57,7 +59,9 @@ export async function restartWithFreshState(say: Say): Promise<void> {
   say(`count before the crash: ${await counter().call('get')}`);
 
   const restarted = next(supervisor, 'restarted');
-  await counter().call('boom').catch((error: unknown) => say(firstLine(error)));
+  await counter()
+    .call('boom')
+    .catch((error: unknown) => say(firstLine(error)));
   await restarted;
   say(`count after the restart: ${await counter().call('get')}`);
   // #endregion restart
@@ -84,8 +88,8 @@ export async function giveUp(say: Say): Promise<void> {
   // #region give-up
   const supervisor = await Supervisor.start([counterSpec]); // defaults
   supervisor.onEvent((event) => {
-    if (event.type === 'restarted') say(`restarted (${event.restarts} so far)`);
-    else say(event.type);
+    if (event.type !== 'restarted') say(event.type);
+    else say(`restarted (${event.restarts} so far)`);
   });
   const gaveUp = supervisor.whenGaveUp();
   while (supervisor.status === 'running') {
@@ -95,7 +99,8 @@ export async function giveUp(say: Say): Promise<void> {
   }
   const { child, restarts, error } = await gaveUp;
   say(`gave up on ${child} after ${restarts} restarts: ${error.message}`);
-  say(`registry has a counter: ${registry.whereis('counter') !== undefined}`);
+  const left = registry.whereis('counter') !== undefined;
+  say(`registry has a counter: ${left}`);
   // #endregion give-up
 }
 

@@ -30,7 +30,8 @@ export async function timerBehindJobs(
     tickets.push(await runner.submit('cpu', { ms }));
   }
   const done = await timerFired;
-  say(`${runnerId}: the 1 ms timer fired after ${done} of ${jobs} jobs`);
+  const name = runnerId;
+  say(`${name}: the 1 ms timer fired after ${done} of ${jobs} jobs`);
   await Promise.all(tickets.map((ticket) => ticket.result()));
   await runner.stop();
 }
