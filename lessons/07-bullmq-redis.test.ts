@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LifecycleEvent, Runner, RunnerOptions } from '../src/contract.ts';
 import { JobFailedError } from '../src/errors.ts';
@@ -128,11 +128,21 @@ describe('lesson 07: BullMQ on Redis', () => {
     const name = newQueue();
     const { bulk, urgent } = await bulkThenUrgent(await runner(name, { tuning: { consume: false } }));
     const labels = new Map([[urgent.id, 'urgent'], ...bulk.map((t, i): [string, string] => [t.id, `bulk-${i + 1}`])]);
-    // One job at a time, so the order of starts is the run order.
-    const consumer = await runner(name, { concurrency: 1 });
+    // One job at a time, so the order jobs became active is the run order.
+    await runner(name, { concurrency: 1 });
+    const connection = redisConnection(testRedisUrl());
+    const q = new Queue(name, { connection, prefix: PREFIX });
+    // Read back from the start of BullMQ's event stream, so no event is missed however early it came.
+    const events = new QueueEvents(name, { connection, prefix: PREFIX, lastEventId: '0' });
     const order: string[] = [];
-    consumer.onEvent((e) => e.type === 'started' && order.push(labels.get(e.jobId) ?? e.jobId));
-    await expect.poll(() => order.length, { timeout: 10_000, interval: 20 }).toBe(4);
+    events.on('active', ({ jobId }) => void order.push(labels.get(jobId) ?? jobId));
+    try {
+      await expect.poll(() => q.getJobCountByTypes('completed'), { timeout: 10_000, interval: 20 }).toBe(4);
+      await expect.poll(() => order.length, { timeout: 10_000, interval: 20 }).toBe(4);
+    } finally {
+      await events.close();
+      await q.close();
+    }
     expect(order).toEqual(['urgent', 'bulk-1', 'bulk-2', 'bulk-3']);
     await expect(normalise(`run order: ${order.join(', ')}`)).toMatchFileSnapshot('./outputs/07-priorities.txt');
   });
@@ -158,7 +168,7 @@ describe('lesson 07: BullMQ on Redis', () => {
     await expect(normalise(lines.join('\n').replace(/\(\d+\)/g, '(<job id>)'))).toMatchFileSnapshot('./outputs/07-timeouts.txt');
   });
 
-  it('worker processes: jobs run in two other processes, none lost; a SIGKILLed worker\'s job runs on the other; SIGTERM stops one cleanly', async () => {
+  it('worker processes: jobs run in two other processes, none lost; a SIGKILLed worker\'s job runs on the other; SIGTERM stops one cleanly', { timeout: 60_000 }, async () => {
     const effects = ledger();
     const queue = newQueue();
     const producer = await runner(queue, { tuning: { consume: false } });
@@ -200,6 +210,19 @@ describe('lesson 07: BullMQ on Redis', () => {
     const lines = survivor.output.filter((l) => !l.startsWith('progress')).map((l) => l.replace(/completed=\d+/, 'completed=<n>'));
     await expect(normalise(lines.join('\n'), [survivor.child.pid!])).toMatchFileSnapshot('./outputs/07-worker-process.txt');
   });
+
+  it('a CPU-bound job longer than the lock stops its worker renewing it: another worker takes it and it runs twice', async () => {
+    const effects = ledger();
+    const queue = newQueue();
+    const producer = await runner(queue, { tuning: { consume: false } });
+    const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '1', '--url', testRedisUrl(), '--namespace', PREFIX, '--lock-duration', '1000', '--stalled-interval', '500'];
+    const workers = [spawnWorker(args), spawnWorker(args)];
+    await Promise.all(workers.map((w) => w.ready));
+    const uuid = randomUUID();
+    // 2.5 s of busy CPU, longer than the lock: the event loop that would renew it is blocked.
+    await producer.submit('recorded', effects.recorded(uuid, 'cpu', { ms: 2500 }));
+    await expect.poll(() => effects.counts().get(uuid) ?? 0, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 });
 
 /** The pid of each `finish` record, in the order the effects happened. */
