@@ -17,7 +17,7 @@ import { createLedger, type Ledger } from '../src/ledger/ledger.ts';
 import { killAllWorkers, spawnWorker } from '../src/runners/bullmq/fault-helpers.ts';
 import { createRunner } from '../src/runners/registry.ts';
 import { testRedisUrl } from '../src/testing/services.ts';
-import { PERSISTENCE_SETTINGS, persistenceTrial, type PersistenceResult } from './07-bullmq-redis/persistence.ts';
+import { PERSISTENCE_SETTINGS, persistenceTrial, settingName, type PersistenceResult } from './07-bullmq-redis/persistence.ts';
 import { bulkThenUrgent, callWithDeadline, chargeOnce, retryFlakyCall, sendInHalfASecond } from './07-bullmq-redis/submit-options.ts';
 import { normalise } from './support/normalise.ts';
 
@@ -55,7 +55,7 @@ describe('lesson 07: BullMQ on Redis', () => {
     const JOBS = 200;
     const results: PersistenceResult[] = [];
     for (const setting of PERSISTENCE_SETTINGS) results.push(await persistenceTrial(setting, JOBS));
-    const byName = (name: string, stop: string) => results.find((r) => r.setting.name === name && r.setting.stop === stop)!;
+    const byName = (name: string, stop: string) => results.find((r) => settingName(r.setting) === name && r.setting.stop === stop)!;
     expect(byName('appendonly no, save ""', 'SIGKILL').storedAfterRestart).toBe(0);
     // The id counter went with the jobs: BullMQ numbers from 1 again.
     expect(byName('appendonly no, save ""', 'SIGKILL').nextJobId).toBe('1');
@@ -67,7 +67,7 @@ describe('lesson 07: BullMQ on Redis', () => {
     expect(byName('appendonly yes, appendfsync always', 'SIGKILL').storedAfterRestart).toBe(JOBS);
     const table = [
       `${'setting'.padEnd(38)}${'stopped by'.padEnd(12)}${'accepted'.padEnd(10)}${'left after restart'.padEnd(20)}next job id`,
-      ...results.map((r) => `${r.setting.name.padEnd(38)}${r.setting.stop.padEnd(12)}${String(r.accepted).padEnd(10)}${String(r.storedAfterRestart).padEnd(20)}${r.nextJobId}`),
+      ...results.map((r) => `${settingName(r.setting).padEnd(38)}${r.setting.stop.padEnd(12)}${String(r.accepted).padEnd(10)}${String(r.storedAfterRestart).padEnd(20)}${r.nextJobId}`),
     ];
     await expect(normalise(table.join('\n'))).toMatchFileSnapshot('./outputs/07-persistence.txt');
   }, 60_000);

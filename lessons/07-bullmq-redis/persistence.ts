@@ -7,25 +7,34 @@ import { redisConnection } from '../../src/runners/bullmq/bullmq-runner.ts';
 import { startPrivateRedis, type PrivateRedisOptions } from '../../src/services/index.ts';
 
 export interface PersistenceSetting {
-  readonly name: string;
   readonly redis: PrivateRedisOptions;
   /** SIGKILL: the process dies at once (OOM killer, kill -9). SIGTERM: an orderly shutdown. */
   readonly stop: 'SIGKILL' | 'SIGTERM';
 }
 
 // #region settings
+// redis.conf's default snapshot rules: after 1 h if 1 key changed,
+// after 5 min if 100 did, after 1 min if 10 000 did.
+const SNAPSHOTS = '3600 1 300 100 60 10000';
+
 export const PERSISTENCE_SETTINGS: readonly PersistenceSetting[] = [
-  // Memory only: what a bare `redis-server --save ""` or many managed caches run.
-  { name: 'appendonly no, save ""', redis: { appendonly: false, save: '' }, stop: 'SIGKILL' },
-  // redis.conf's default snapshot rules (after 1 h if 1 change, 5 min if 100, 1 min if 10 000).
-  { name: 'appendonly no, default save rules', redis: { appendonly: false, save: '3600 1 300 100 60 10000' }, stop: 'SIGKILL' },
-  { name: 'appendonly no, default save rules', redis: { appendonly: false, save: '3600 1 300 100 60 10000' }, stop: 'SIGTERM' },
-  // The append-only file, flushed to disk once a second: BullMQ's production advice.
-  { name: 'appendonly yes, appendfsync everysec', redis: { appendonly: true, appendfsync: 'everysec' }, stop: 'SIGKILL' },
-  // Flushed before every write is acknowledged.
-  { name: 'appendonly yes, appendfsync always', redis: { appendonly: true, appendfsync: 'always' }, stop: 'SIGKILL' },
+  // Memory only.
+  { redis: { appendonly: false, save: '' }, stop: 'SIGKILL' },
+  // Snapshots only: Redis's default.
+  { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGKILL' },
+  { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGTERM' },
+  // The append-only file, flushed once a second: BullMQ's advice.
+  { redis: { appendonly: true, appendfsync: 'everysec' }, stop: 'SIGKILL' },
+  // Flushed before each write is acknowledged.
+  { redis: { appendonly: true, appendfsync: 'always' }, stop: 'SIGKILL' },
 ];
 // #endregion settings
+
+/** How the lesson's table names a setting. */
+export function settingName({ redis }: PersistenceSetting): string {
+  if (redis.appendonly === true) return `appendonly yes, appendfsync ${redis.appendfsync ?? 'everysec'}`;
+  return redis.save === '' ? 'appendonly no, save ""' : 'appendonly no, default save rules';
+}
 
 export interface PersistenceResult {
   readonly setting: PersistenceSetting;

@@ -6,8 +6,12 @@ import type { Runner, Ticket } from '../../src/contract.ts';
 
 export function retryFlakyCall(queue: Runner): Promise<Ticket> {
   // #region retries
-  // `fail` throws on its first two attempts. BullMQ: { attempts: 3, backoff: { type: 'exponential', delay: 100 } }
-  return queue.submit('fail', { times: 2 }, { attempts: 3, backoff: { type: 'exponential', delayMs: 100 } });
+  // `fail` throws on its first two attempts. BullMQ:
+  // { attempts: 3, backoff: { type: 'exponential', delay: 100 } }
+  return queue.submit('fail', { times: 2 }, {
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 100 },
+  });
   // #endregion retries
 }
 
@@ -21,8 +25,9 @@ export function sendInHalfASecond(queue: Runner): Promise<Ticket> {
 export async function chargeOnce(queue: Runner, orderId: string): Promise<[Ticket, Ticket]> {
   // #region idempotent
   // A double-clicked "Pay" button submits twice. BullMQ: { jobId }
-  const first = await queue.submit('sleep', { ms: 0 }, { id: `charge-${orderId}` });
-  const second = await queue.submit('sleep', { ms: 0 }, { id: `charge-${orderId}` });
+  const id = `charge-${orderId}`;
+  const first = await queue.submit('sleep', { ms: 0 }, { id });
+  const second = await queue.submit('sleep', { ms: 0 }, { id });
   // #endregion idempotent
   return [first, second];
 }
@@ -31,7 +36,9 @@ export async function bulkThenUrgent(queue: Runner): Promise<{ bulk: Ticket[]; u
   // #region priority
   // Lower runs first; 1 is the highest. BullMQ: { priority }
   const bulk: Ticket[] = [];
-  for (let n = 0; n < 3; n++) bulk.push(await queue.submit('sleep', { ms: 0 }, { priority: 10 }));
+  for (let n = 0; n < 3; n++) {
+    bulk.push(await queue.submit('sleep', { ms: 0 }, { priority: 10 }));
+  }
   const urgent = await queue.submit('sleep', { ms: 0 }, { priority: 1 });
   // #endregion priority
   return { bulk, urgent };
@@ -39,7 +46,8 @@ export async function bulkThenUrgent(queue: Runner): Promise<{ bulk: Ticket[]; u
 
 export function callWithDeadline(queue: Runner): Promise<Ticket> {
   // #region timeout
-  // `hang` never settles on its own. BullMQ has no job timeout: `timeoutMs` is the kit's.
+  // `hang` never settles on its own.
+  // BullMQ has no job timeout: `timeoutMs` is the kit's.
   return queue.submit('hang', null, { timeoutMs: 300 });
   // #endregion timeout
 }

@@ -14,8 +14,10 @@ export async function placeOrderWithAdd(db: Queryable, receipts: Queue, orderId:
   // #region trap
   await db.query('BEGIN');
   await db.query('INSERT INTO orders (id) VALUES ($1)', [orderId]);
-  await receipts.add('send-receipt', { orderId }); // BullMQ's own connection: not this transaction
-  await db.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK'); // say the payment was declined
+  // On BullMQ's own connection: not part of this transaction.
+  await receipts.add('send-receipt', { orderId });
+  // Say the payment was declined:
+  await db.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
   // #endregion trap
 }
 
@@ -24,7 +26,12 @@ export async function placeOrderWithOutbox(db: Queryable, receipts: Queue, order
   // #region outbox
   await db.query('BEGIN');
   await db.query('INSERT INTO orders (id) VALUES ($1)', [orderId]);
-  await addToOutbox(db, { queue: receipts.name, name: 'send-receipt', data: { orderId } });
+  // A row in this transaction: it commits or rolls back with the order.
+  await addToOutbox(db, {
+    queue: receipts.name,
+    name: 'send-receipt',
+    data: { orderId },
+  });
   await db.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
   // #endregion outbox
 }
@@ -32,16 +39,20 @@ export async function placeOrderWithOutbox(db: Queryable, receipts: Queue, order
 /** Once per app (or as its own process: outbox-relay-process.ts). */
 export function startReceiptRelay(databaseUrl: string, receipts: Queue): Promise<OutboxRelay> {
   // #region relay
-  return startOutboxRelay({ databaseUrl, queues: [receipts], pollIntervalMs: 200 });
+  // Once per app, or as a process of its own (outbox-relay-process.ts).
+  return startOutboxRelay({ databaseUrl, queues: [receipts] });
   // #endregion relay
 }
 
 // #region pending-receipts
-/** Jobs are rows beside your data: which orders still wait for their receipt? */
+// Jobs are rows beside your data: which orders still wait
+// for their receipt?
 export const PENDING_RECEIPTS_SQL = `
   SELECT orders.id AS order_id, job.state
   FROM orders
-  JOIN need_a_queue.job AS job ON job.data->>'orderId' = orders.id
-  WHERE job.queue = $1 AND job.state IN ('waiting', 'delayed', 'active')
+  JOIN need_a_queue.job AS job
+    ON job.data->>'orderId' = orders.id
+  WHERE job.queue = $1
+    AND job.state IN ('waiting', 'delayed', 'active')
   ORDER BY orders.id`;
 // #endregion pending-receipts

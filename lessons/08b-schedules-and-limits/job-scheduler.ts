@@ -14,16 +14,23 @@ export interface DigestQueue {
 
 /** Called at startup by every instance. Resolves with the Queue, for the caller to close. */
 export async function scheduleDigest(where: DigestQueue, everyMs: number): Promise<Queue> {
-  const queue = new Queue(where.queue, { connection: where.connection, prefix: where.prefix });
+  const { connection, prefix } = where;
   // #region upsert
-  // In every instance of the app, at startup: create the scheduler, or leave it as it is.
-  await queue.upsertJobScheduler('send-digest', { every: everyMs }, { name: 'send-digest', data: {} });
+  // In every instance of the app, at startup: create the scheduler,
+  // or leave it as it is.
+  const queue = new Queue(where.queue, { connection, prefix });
+  await queue.upsertJobScheduler(
+    'send-digest',
+    { every: everyMs },
+    { name: 'send-digest', data: {} },
+  );
   // #endregion upsert
   return queue;
 }
 
 /** A Worker for the digest queue, in any instance (or its own process). */
 export async function startDigestWorker(where: DigestQueue, instance: string, onRun: (instance: string, jobId: string) => void): Promise<Worker> {
+  const { connection, prefix } = where;
   // #region worker
   const worker = new Worker(
     where.queue,
@@ -31,7 +38,7 @@ export async function startDigestWorker(where: DigestQueue, instance: string, on
       onRun(instance, job.id ?? '');
       return Promise.resolve();
     },
-    { connection: where.connection, prefix: where.prefix },
+    { connection, prefix },
   );
   // #endregion worker
   await worker.waitUntilReady();

@@ -5,18 +5,23 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 
 // #region limit
-/** What the partner's API allows: at most `max` calls in any `duration` milliseconds. */
+/** The partner's API allows at most `max` calls in `duration` ms. */
 export const PARTNER_API_LIMIT = { max: 2, duration: 400 } as const;
 // #endregion limit
 
-export function startPartnerApiWorker(queue: string, connection: ConnectionOptions, prefix: string, callPartnerApi: (job: Job) => Promise<void>): Worker {
+export function startPartnerApiWorker(
+  queue: string,
+  connection: ConnectionOptions,
+  prefix: string,
+  callPartnerApi: (job: Job) => Promise<void>,
+): Worker {
   // #region limiter
   return new Worker(queue, callPartnerApi, {
     connection,
     prefix,
-    // Concurrency is how many run at once here; the limiter is how many start per window,
-    // counted across every Worker on the queue.
+    // How many run at once in this Worker:
     concurrency: 4,
+    // How many start per window, counted across every Worker:
     limiter: PARTNER_API_LIMIT,
   });
   // #endregion limiter

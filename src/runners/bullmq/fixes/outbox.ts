@@ -158,16 +158,25 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
       // #region relay-batch
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id::text AS id, queue, name, data, opts FROM ${table} WHERE queue = ANY($1) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        `SELECT id::text AS id, queue, name, data, opts FROM ${table}
+         WHERE queue = ANY($1) ORDER BY id LIMIT $2
+         FOR UPDATE SKIP LOCKED`,
         [names, batchSize],
       );
       if (rows.length > 0) {
         for (const [name, queue] of queues) {
           const mine = rows.filter((r) => r.queue === name);
-          if (mine.length > 0) await queue.addBulk(mine.map((r) => ({ name: r.name, data: r.data, opts: { ...r.opts, jobId: outboxJobId(r.id) } })));
+          if (mine.length === 0) continue;
+          // The row id is the job id: a second add of the same row is ignored.
+          await queue.addBulk(mine.map((r) => ({
+            name: r.name,
+            data: r.data,
+            opts: { ...r.opts, jobId: outboxJobId(r.id) },
+          })));
         }
-        await options.afterAdd?.(rows.map((r) => r.id));
-        await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        const ids = rows.map((r) => r.id);
+        await options.afterAdd?.(ids);
+        await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [ids]);
       }
       await client.query('COMMIT');
       // #endregion relay-batch
