@@ -22,7 +22,7 @@ describe('lesson 04: Supervisor and crash isolation', () => {
   it('a crashed server is restarted from init: the caller gets ServerCrashedError and the new server starts from zero', async () => {
     const { lines, say } = collect();
     await restartWithFreshState(say);
-    expect(lines).toEqual(['count before the crash: 3', 'ServerCrashedError: Server `counter` crashed: boom: the counter crashed on purpose', 'count after the restart: 0']);
+    expect(lines).toEqual(['count before the crash: 3', 'ServerCrashedError:\n  Server `counter` crashed: boom: the counter crashed on purpose', 'count after the restart: 0']);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/04-restart.txt');
   });
 
@@ -31,7 +31,7 @@ describe('lesson 04: Supervisor and crash isolation', () => {
     await giveUp(say);
     expect(lines.filter((line) => line.startsWith('restarted'))).toHaveLength(3);
     expect(lines.filter((line) => line === 'crashed')).toHaveLength(4);
-    expect(lines.slice(-3)).toEqual(['gave-up', 'gave up on counter after 3 restarts: boom: the counter crashed on purpose', 'registry has a counter: false']);
+    expect(lines.slice(-4)).toEqual(['gave-up', 'gave up on counter after 3 restarts', '  the last crash: boom: the counter crashed on purpose', 'registry has a counter: false']);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/04-give-up.txt');
   });
 

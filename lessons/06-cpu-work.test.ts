@@ -28,7 +28,7 @@ describe('lesson 06: CPU work and the event loop', () => {
   it('a minute-long cpu job on the worker pool ends at its timeout: the thread is terminated, not waited for', async () => {
     const { lines, say } = collect();
     await stopCpuJob(say); // the test's own 30 s timeout is the bound: the job would spin for 60 s
-    expect(lines).toEqual(['worker-pool: the job failed with TimeoutError: job `cpu` did not finish within 200 ms']);
+    expect(lines).toEqual(['worker-pool: the job failed with TimeoutError:\n  job `cpu` did not finish within 200 ms']);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/06-timeout.txt');
   });
 });

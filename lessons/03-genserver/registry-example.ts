@@ -6,17 +6,21 @@
 
 import { GenServer, type ServerCallbacks } from '../../src/otp/gen-server.ts';
 import { LookupRegistry } from '../../src/otp/examples/lookup-registry.ts';
+import type { FindReply } from '../../src/otp/examples/lookup-registry.ts';
 
 export type Say = (line: string) => void;
 
-const short = (value: unknown) => JSON.stringify(value);
+/** A find's reply as a line or two: the value is 64 characters long. */
+function show(reply: FindReply): string {
+  return reply.found ? `found\n  ${reply.value}` : 'not found';
+}
 
 export async function useTheRegistry(say: Say): Promise<void> {
   // #region use
   const registry = await LookupRegistry.start({ name: 'registry' });
   registry.add('something'); // a cast: the value is computed later
-  say(`find something → ${short(await registry.find('something'))}`);
-  say(`find nothing → ${short(await registry.find('nothing'))}`);
+  say(`find something → ${show(await registry.find('something'))}`);
+  say(`find nothing → ${show(await registry.find('nothing'))}`);
   // #endregion use
   await registry.stop();
 }

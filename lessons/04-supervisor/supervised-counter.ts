@@ -13,10 +13,10 @@ import type { SupervisorEvent } from '../../src/otp/supervisor.ts';
 export type Say = (line: string) => void;
 type Counter = GenServer<number, 'get' | 'inc-get' | 'boom', number, 'inc'>;
 
-/** A kit error's name and first line, without its `fix:` line. */
+/** A kit error's name, then its first line (without `fix:`). */
 function firstLine(error: unknown): string {
   const { name, message } = error as Error;
-  return `${name}: ${message.split('\n')[0] ?? ''}`;
+  return `${name}:\n  ${message.split('\n')[0] ?? ''}`;
 }
 
 // #region spec
@@ -98,7 +98,8 @@ export async function giveUp(say: Say): Promise<void> {
     await Promise.race([restarted, gaveUp]);
   }
   const { child, restarts, error } = await gaveUp;
-  say(`gave up on ${child} after ${restarts} restarts: ${error.message}`);
+  say(`gave up on ${child} after ${restarts} restarts`);
+  say(`  the last crash: ${error.message}`);
   const left = registry.whereis('counter') !== undefined;
   say(`registry has a counter: ${left}`);
   // #endregion give-up

@@ -45,7 +45,7 @@ export async function stopCpuJob(say: Say): Promise<void> {
   await ticket.result().catch((error: unknown) => {
     const cause = (error as Error).cause as Error;
     const reason = cause.message.split('\n')[0] ?? '';
-    say(`worker-pool: the job failed with ${cause.name}: ${reason}`);
+    say(`worker-pool: the job failed with ${cause.name}:\n  ${reason}`);
   });
   // #endregion timeout
   await pool.stop({ drain: false });
