@@ -22,9 +22,4 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
-  {
-    // Runs in the report page, beside the inlined Chart.js.
-    files: ['**/*.browser.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Chart: 'readonly' } },
-  },
 );

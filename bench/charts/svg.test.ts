@@ -47,6 +47,14 @@ describe('barChart', () => {
     expect(labels.at(-1)).toBe('40,000');
   });
 
+  it('cuts nothing when no gap between neighbouring bars is over 8×, even if the range is', () => {
+    const values = [51_453, 9749, 9236, 8667, 6080, 5587, 1125, 629];
+    const svg = barChart({ title: 't', axis: 'jobs/s', panels: [{ title: '', rows: values.map((v, i) => ({ label: `s${i}`, bars: [bar(v)] })) }], caption: [] });
+    expect(svg).not.toContain('▸');
+    // The axis runs past the largest bar: nothing was cut.
+    expect(Number(ticksIn(svg)[0]?.at(-1)?.label.replace(/,/g, ''))).toBeGreaterThanOrEqual(50_000);
+  });
+
   it('draws a min–max whisker only for bars with repeats', () => {
     const svg = barChart({ title: 't', axis: 'ms', panels: [{ title: '', rows: [{ label: 'a', bars: [bar(10, { min: 8, max: 12 })] }, { label: 'b', bars: [bar(10)] }] }], caption: [] });
     expect(svg.match(/class="naq-whisker"/g)).toHaveLength(1);

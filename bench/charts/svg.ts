@@ -80,6 +80,8 @@ export interface LineChartSpec {
   readonly xScale: 'linear' | 'log';
   readonly yScale: 'linear' | 'log';
   readonly series: readonly LineSeries[];
+  /** Where to put x ticks when only some values mean something (1, 2 and 4 worker processes). */
+  readonly xTicks?: readonly number[];
   readonly legend?: readonly LegendItem[];
   readonly caption: readonly string[];
 }
@@ -208,11 +210,12 @@ export function barChart(spec: BarChartSpec): string {
     for (const bar of bars) if (bar.hatched === true) hatched.add(bar.color);
     const reach = (bar: Bar) => Math.max(bar.value, bar.max ?? bar.value);
     const sorted = bars.map(reach).filter((v) => Number.isFinite(v) && v > 0).sort((a, b) => b - a);
-    // An outlier more than CLIP_FACTOR× the next bar is cut at the edge: on a linear axis it
-    // would flatten every other bar to a sliver, and its value is written on it anyway.
+    // Bars above a gap of more than CLIP_FACTOR× are cut at the edge: on a linear axis they
+    // would flatten every other bar to a sliver, and their values are written on them anyway.
+    // Only a few may be cut (at most a third), so the axis still shows most bars as they are.
     let top = sorted[0] ?? 1;
-    const second = sorted.find((v) => v < top / CLIP_FACTOR);
-    if (sorted.length >= 3 && second !== undefined) top = second;
+    const gap = sorted.findIndex((v, i) => i + 1 < sorted.length && v > CLIP_FACTOR * (sorted[i + 1] ?? v));
+    if (gap >= 0 && gap + 1 <= sorted.length / 3) top = sorted[gap + 1] ?? top;
     const scale = scaleLinear().domain([0, top]).nice().range([x0, x1]) as unknown as Scale & { domain(): number[] };
     const domainMax = scale.domain()[1] ?? top;
     if (panel.title !== '') {
@@ -231,7 +234,8 @@ export function barChart(spec: BarChartSpec): string {
         if (clipped) {
           // The break mark: two slashes across the bar near its cut end.
           for (const dx of [-22, -16]) marks.push(`<line x1="${r1(x1 + dx - 3)}" y1="${r1(y + BAR_PX + 2)}" x2="${r1(x1 + dx + 3)}" y2="${r1(y - 2)}" style="stroke: var(--naq-chart-bg, #fff)" stroke-width="3"/>`);
-          marks.push(`<text x="${r1(x1 + 4)}" y="${r1(y + BAR_PX - 3)}" fill="currentColor" font-weight="600">${escapeXml(bar.valueLabel)} ▸</text>`);
+          // Written inside the bar, before the break: past its end there is no room left.
+          marks.push(`<text x="${r1(x1 - 34)}" y="${r1(y + BAR_PX - 3)}" text-anchor="end" fill="#fff" stroke="#000" stroke-opacity="0.55" stroke-width="2.5" paint-order="stroke" font-weight="600">${escapeXml(bar.valueLabel)} ▸</text>`);
         } else {
           let labelAt = end + 5;
           if (bar.min !== undefined && bar.max !== undefined && bar.max > bar.min) {
@@ -283,7 +287,7 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(`<line x1="${left}" x2="${right}" y1="${r1(tick.at)}" y2="${r1(tick.at)}" stroke="currentColor" stroke-opacity="0.15"/>`);
     parts.push(`<text class="naq-tick" x="${left - 6}" y="${r1(tick.at + 4)}" text-anchor="end" fill="currentColor" fill-opacity="0.75" font-size="11">${escapeXml(tick.label)}</text>`);
   }
-  const xTicks = horizontalTicks(x, xLog, 0, WIDTH);
+  const xTicks = spec.xTicks === undefined ? horizontalTicks(x, xLog, 0, WIDTH) : spec.xTicks.map((value) => ({ value, at: x(value), label: formatTick(value) }));
   for (const tick of xTicks) {
     parts.push(`<line x1="${r1(tick.at)}" x2="${r1(tick.at)}" y1="${top}" y2="${bottom}" stroke="currentColor" stroke-opacity="0.08"/>`);
     parts.push(`<text class="naq-tick" x="${r1(tick.at)}" y="${bottom + 15}" text-anchor="middle" fill="currentColor" fill-opacity="0.75" font-size="11">${escapeXml(tick.label)}</text>`);

@@ -54,20 +54,45 @@ describe('results report page', () => {
     expect(html).not.toContain('no <PostgreSQL>');
   });
 
-  it('draws a chart per figure family from disk, one bar or point per figure, with no page errors', async () => {
+  it('starts with the verdict and a table of contents linking every section', () => {
+    const html = renderReport(richResults());
+    const summary = html.indexOf('<section id="summary">');
+    expect(summary).toBeGreaterThan(0);
+    expect(summary).toBeLessThan(html.indexOf('<section id="throughput">'));
+    const toc = html.slice(html.indexOf('<nav class="toc">'), html.indexOf('</nav>'));
+    for (const id of ['summary', 'throughput', 'latency', 'event-loop', 'memory']) {
+      expect(toc).toContain(`href="#${id}"`);
+      expect(html).toContain(`<section id="${id}">`);
+    }
+  });
+
+  it('draws its charts without a script: a bar or point per figure, one panel per case', () => {
+    const html = renderReport(richResults());
+    expect(html).not.toContain('<script');
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    // Throughput: two cases, two panels; noop has 3 subjects, cpu 1.
+    expect(section('throughput').match(/<g class="naq-bar">/g)).toHaveLength(4);
+    // Latency: a line per subject with a point per rate.
+    expect(section('latency').match(/<g class="naq-series">/g)).toHaveLength(2);
+    expect(section('latency').match(/<circle /g)).toHaveLength(3);
+    expect(section('event-loop').match(/<g class="naq-bar">/g)).toHaveLength(2);
+    expect(section('memory').match(/<g class="naq-bar">/g)).toHaveLength(1);
+  });
+
+  it('opens from disk in a real browser with no errors, every chart drawn', async () => {
     const file = writeReport(richResults(), join(scratch(), 'report.html'));
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await page.goto(pathToFileURL(file).href);
-    // These run in the page; globalThis there is the page's window (the tsconfig has no DOM types).
-    await page.waitForFunction(() => (globalThis as unknown as { reportReady?: boolean }).reportReady === true, undefined, { timeout: 15_000 });
-    const charts = await page.evaluate(() => (globalThis as unknown as { reportCharts: Record<string, number[]> }).reportCharts);
     expect(errors).toEqual([]);
-    // Two throughput cases (noop: 3 subjects; cpu: 1), latency lines of 2 and 1 points,
-    // event-loop bars for cpu and sleep, one memory bar.
-    expect(charts).toEqual({ 'throughput-0': [3], 'throughput-1': [1], latency: [2, 1], 'event-loop': [1, 1], memory: [1] });
-    expect(await page.locator('canvas').count()).toBe(5);
+    expect(await page.locator('svg.naq-chart-svg').count()).toBe(4);
+    // Drawn with a size: an SVG that failed to lay out would be 0 high.
+    const heights = await page.locator('svg.naq-chart-svg').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height));
+    expect(heights.every((h) => h > 50)).toBe(true);
     expect(await page.locator('section#memory .skipped').textContent()).toContain('fix: set DATABASE_URL');
     await page.close();
   });

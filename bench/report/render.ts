@@ -1,40 +1,36 @@
-// A results file as one self-contained HTML page: where and when it was measured, a chart per
-// figure family, and every figure as a table (the same rows as the terminal's). Chart.js is
-// inlined from node_modules and the results JSON is embedded, so the page opens from disk,
-// offline, and shows exactly the file it came from. `bench` writes one beside each results
-// file; `need-a-queue report FILE` renders any file (the checked-in reference, say).
-//
-// Why Chart.js: a well-kept, dependency-free chart library whose UMD bundle can be inlined
-// into a single file; log scales and line/bar charts are all these figures need.
+// A results file as one self-contained HTML page: where and when it was measured, a short
+// summary first (the verdict: what each runner guarantees and costs), a table of contents, a
+// chart per figure family and every figure as a table (the same rows as the terminal's). The
+// charts are SVG drawn here by the shared chart module (bench/charts/), the one the lessons
+// site draws with, so the page needs no script and opens from disk, offline. `bench` writes one
+// beside each results file; `need-a-queue report FILE` renders any file (the reference, say).
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import type { BenchResults } from '../results.ts';
+import { escapeXml as escapeHtml } from '../charts/svg.ts';
 import { NOISY_LEGEND, describeRun, scenarioTable } from '../print.ts';
-
-const require = createRequire(import.meta.url);
+import type { BenchResults } from '../results.ts';
+import { verdictLegend, verdictOf, verdictTable } from '../verdict.ts';
+import { describeRunner, isRunnerId } from '../../src/runners/registry.ts';
+import { scenarioCharts } from './charts.ts';
 
 /** What each scenario's chart answers, for a reader who has not read the harness. */
 const EXPLAIN: Readonly<Record<string, string>> = {
-  throughput: 'How many jobs a second each subject drains at concurrency 50. noop shows per-job overhead, sleep shows waiting work, cpu shows what one event loop (or more threads) can burn. Raw baselines (promise-raw, bullmq-raw-*) do the same work with no kit code.',
+  throughput: 'How many jobs a second each subject drains. noop shows per-job overhead, sleep shows waiting work, cpu shows what one event loop (or more threads) can burn. Raw baselines (promise-raw, bullmq-raw-*) do the same work with no kit code.',
   latency: 'Open-loop arrivals at fixed rates, timed from each job’s intended send time, so a subject that falls behind shows its queue in the tail instead of slowing the load down. The line turns up where the subject saturates.',
-  'event-loop': 'How late the main thread’s timers fire while the subject drains jobs. In-process cpu work blocks the loop for everything else in the process; threads and external workers do not.',
-  memory: 'Resident memory gained with jobs accepted and not yet run: an unbounded in-process line holds them in the heap; a queue holds them in Redis or PostgreSQL.',
+  'event-loop': 'How late the main thread’s timers fire while the subject drains jobs. In-process cpu work blocks the loop for everything else in the process. A worker thread does not; a BullMQ Worker created in this process runs its jobs on this same loop, so it blocks it too (run workers as their own processes to free it).',
+  memory: 'Resident memory gained with jobs accepted and not yet run: an unbounded in-process line holds them in the heap; a queue holds them in Redis or PostgreSQL, whose own memory is not counted here.',
   micro: 'Per-operation costs from tinybench, beside the bare operation they wrap.',
   'scale-out': 'Jobs a second with 1, 2 and 4 worker processes on one queue: the way past one process, and across machines with a shared REDIS_URL / DATABASE_URL.',
 };
 
-const CHARTED = new Set(['throughput', 'latency', 'event-loop', 'memory', 'scale-out']);
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-/** JSON inside a <script> element: `</script>` and `<!--` must not appear in it. */
-function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
+const TITLES: Readonly<Record<string, string>> = {
+  throughput: 'Throughput',
+  latency: 'Latency under a fixed rate',
+  'event-loop': 'Event-loop lag',
+  memory: 'Memory held by pending jobs',
+  micro: 'Micro costs',
+  'scale-out': 'Scale-out over worker processes',
+};
 
 function htmlTable(rows: readonly (readonly string[])[]): string {
   const [header, ...body] = rows;
@@ -43,46 +39,68 @@ function htmlTable(rows: readonly (readonly string[])[]): string {
   return `<table><thead><tr>${cells(header, 'th')}</tr></thead><tbody>${body.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`;
 }
 
+/** The verdict first: one row per runner, so the page answers the question before its details. */
+function summary(results: BenchResults): string {
+  const verdict = verdictOf(results, { traits: (id) => (isRunnerId(id) ? describeRunner(id).traits : undefined), isRunner: isRunnerId });
+  if (verdict.rows.length === 0) return '';
+  return [
+    '<section id="summary"><h2>Summary: what each runner guarantees, and what it costs here</h2>',
+    verdict.readings.length === 0 ? '' : `<ul class="readings">${verdict.readings.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
+    htmlTable(verdictTable(verdict)),
+    `<ul class="legend">${verdictLegend(verdict).map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
+    '</section>',
+  ].join('\n');
+}
+
 const STYLE = `
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }
+:root { color-scheme: light dark; --naq-chart-bg: #fff; }
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; background: #fff; }
 h1 { font-size: 1.5rem; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ddd; }
+.naq-chart { max-width: 46rem; }
 .where { background: #f4f6fa; padding: .6rem .9rem; border-radius: 6px; }
 .interrupted { color: #a00; font-weight: bold; }
-.charts .chart { position: relative; margin: 1rem 0; }
-table { border-collapse: collapse; font: 13px/1.4 ui-monospace, monospace; margin: 1rem 0; }
-th, td { padding: .2rem .6rem; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
+nav.toc ol { columns: 2; padding-left: 1.2rem; }
+table { border-collapse: collapse; font: 13px/1.4 ui-monospace, monospace; margin: 1rem 0; display: block; overflow-x: auto; }
+th, td { padding: .2rem .6rem; border-bottom: 1px solid rgba(128,128,128,.25); text-align: left; white-space: nowrap; }
 td.noisy { color: #a60; }
 .skipped { color: #a00; }
+.legend { font-size: 13px; color: #555; }
+a { color: #3451b2; }
+@media (prefers-color-scheme: dark) {
+  :root { --naq-chart-bg: #1b1b1f; }
+  body { color: #dfdfd6; background: #1b1b1f; }
+  h2 { border-color: #333; } .where { background: #26262c; } .legend { color: #aaa; }
+  td.noisy { color: #e0a040; } .skipped, .interrupted { color: #ff7b72; } a { color: #a8b1ff; }
+}
 `;
 
 export function renderReport(results: BenchResults): string {
-  // The UMD bundle is not in chart.js's exports map: find the package, then the file in it.
-  const chartJs = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
-  const charts = readFileSync(new URL('./charts.browser.js', import.meta.url), 'utf8');
+  const chartCss = readFileSync(new URL('../charts/charts.css', import.meta.url), 'utf8');
   const sections = results.scenarios.map((scenario) => {
     const { rows, skipped } = scenarioTable(results, scenario);
     return [
-      `<section id="${escapeHtml(scenario)}"><h2>${escapeHtml(scenario)}</h2>`,
+      `<section id="${escapeHtml(scenario)}"><h2>${escapeHtml(TITLES[scenario] ?? scenario)}</h2>`,
       `<p>${escapeHtml(EXPLAIN[scenario] ?? '')}</p>`,
-      CHARTED.has(scenario) ? `<div class="charts" id="chart-${escapeHtml(scenario)}"></div>` : '',
+      scenarioCharts(results, scenario),
       htmlTable(rows),
       skipped.map((line) => `<p class="skipped">${escapeHtml(line)}</p>`).join(''),
       '</section>',
     ].join('\n');
   });
+  const top = summary(results);
+  const toc = [...(top === '' ? [] : [['summary', 'Summary']]), ...results.scenarios.map((s) => [s, TITLES[s] ?? s])];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>need-a-queue results · ${escapeHtml(results.environment.profile)} · ${escapeHtml(results.environment.date)}</title>
-<style>${STYLE}</style></head>
+<style>${STYLE}${chartCss}</style></head>
 <body>
 <h1>need-a-queue: do we need background jobs in Node?</h1>
 <p class="where">Measured on this machine: ${escapeHtml(describeRun(results))}. Every figure is the median of its repeats; the tables give min–max and spread.</p>
 ${results.complete ? '' : '<p class="interrupted">INTERRUPTED: only what finished is shown.</p>'}
+<nav class="toc"><strong>On this page</strong><ol>${toc.map(([id = '', title = '']) => `<li><a href="#${escapeHtml(id)}">${escapeHtml(title)}</a></li>`).join('')}</ol></nav>
+${top}
 ${sections.join('\n')}
 <p>${escapeHtml(NOISY_LEGEND)}</p>
-<script type="application/json" id="results">${scriptSafeJson(results)}</script>
-<script>${chartJs}</script>
-<script>${charts}</script>
 </body></html>
 `;
 }
