@@ -9,8 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { escapeXml as escapeHtml } from '../charts/svg.ts';
 import { NOISY_LEGEND, describeRun, scenarioTable } from '../print.ts';
 import type { BenchResults } from '../results.ts';
-import { verdictLegend, verdictOf, verdictTable } from '../verdict.ts';
-import { describeRunner, isRunnerId } from '../../src/runners/registry.ts';
+import { verdictFor, verdictLegend, verdictTable } from '../verdict.ts';
 import { scenarioCharts } from './charts.ts';
 
 /** What each scenario's chart answers, for a reader who has not read the harness. */
@@ -41,7 +40,7 @@ function htmlTable(rows: readonly (readonly string[])[]): string {
 
 /** The verdict first: one row per runner, so the page answers the question before its details. */
 function summary(results: BenchResults): string {
-  const verdict = verdictOf(results, { traits: (id) => (isRunnerId(id) ? describeRunner(id).traits : undefined), isRunner: isRunnerId });
+  const verdict = verdictFor(results);
   if (verdict.rows.length === 0) return '';
   return [
     '<section id="summary"><h2>Summary: what each runner guarantees, and what it costs here</h2>',
