@@ -25,6 +25,8 @@ export interface RunBenchOptions {
   readonly out?: string | false;
   readonly signal: AbortSignal;
   readonly progress: (message: string) => void;
+  /** The failure lab's faults; see BenchContext.labFaults. */
+  readonly labFaults?: readonly string[];
   /** Told when a scenario starts, with its index, so a display can show a bar. */
   readonly onScenario?: (name: string, index: number, total: number) => void;
 }
@@ -67,7 +69,8 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchOutcom
         baselines,
         signal: options.signal,
         progress: options.progress,
-        skip: (subject, reason, fix) => void skipped.push({ scenario: name, subject, reason, fix }),
+        skip: (subject, reason, fix, case_) => void skipped.push({ scenario: name, subject, ...(case_ === undefined ? {} : { case: case_ }), reason, fix }),
+        ...(options.labFaults === undefined ? {} : { labFaults: options.labFaults }),
       };
       try {
         for (const m of await scenario.run(context)) {

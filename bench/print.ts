@@ -3,6 +3,7 @@
 // the raw baseline; for scale-out, to one worker process). Subjects that could not run are
 // rows too, with the reason and the fix.
 
+import { formatLab, labMatrix } from './lab/matrix.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
@@ -137,6 +138,13 @@ export interface ScenarioTable {
 
 /** A scenario's figures as rows, for the terminal table and the HTML report alike. */
 export function scenarioTable(results: BenchResults, scenario: string): ScenarioTable {
+  // The failure lab is a matrix of cells, not figures (bench/lab/matrix.ts); its disagreements
+  // are listed under it, like the subjects that could not run.
+  if (scenario === 'lab') {
+    const matrix = labMatrix(results);
+    const whole = results.skipped.filter((x) => x.scenario === scenario && x.case === undefined).map((s) => `${s.subject}: not measured: ${s.reason} — fix: ${s.fix}`);
+    return { rows: [matrix.header, ...matrix.rows], skipped: [...whole, ...matrix.flags.map((f) => `DISAGREES: ${f}`)] };
+  }
   const split = WIDE[scenario];
   const mine = results.measurements.filter((x) => x.scenario === scenario);
   const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'compared, same run']] : wideTable(mine, split);
@@ -165,6 +173,10 @@ export function formatResults(results: BenchResults): string {
   const parts: string[] = [`need-a-queue bench · ${describeRun(results)}`];
   if (!results.complete) parts.push('INTERRUPTED: only what finished is shown.');
   for (const scenario of results.scenarios) {
+    if (scenario === 'lab') {
+      parts.push(`\nlab (the failure lab: counted from a ledger; expected from each runner's traits)\n${formatLab(labMatrix(results))}`);
+      continue;
+    }
     const { rows, skipped } = scenarioTable(results, scenario);
     const body = rows.length > 1 ? table(rows) : '(nothing measured)\n';
     parts.push(`\n${scenario}\n${body}${skipped.map((line) => `${line}\n`).join('')}`);

@@ -55,6 +55,8 @@ export const figureKey = (m: SummarizedMeasurement): string => `${m.scenario} ·
 export interface Skipped {
   readonly scenario: string;
   readonly subject: string;
+  /** When only one case could not run (a lab fault that does not apply to a runner). */
+  readonly case?: string;
   readonly reason: string;
   readonly fix: string;
 }

@@ -25,8 +25,11 @@ export interface BenchContext {
    * Records that `subject` could not be measured here, with why and how to enable it: the
    * table shows it as a row, so nothing is skipped silently. A scenario that ignores a
    * subject it does not apply to (scale-out and in-process runners) need not call this.
+   * `case_` narrows it to one case (the lab: one fault that does not apply to a runner).
    */
-  skip(subject: string, reason: string, fix: string): void;
+  skip(subject: string, reason: string, fix: string, case_?: string): void;
+  /** The failure lab's faults (`need-a-queue lab --faults`); the profile's choice when absent. */
+  readonly labFaults?: readonly string[];
   /** Raw baselines chosen for this run, by id (also listed in `subjects`). */
   readonly baselines: readonly ThroughputBaseline[];
 }

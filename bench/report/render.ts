@@ -20,6 +20,7 @@ const EXPLAIN: Readonly<Record<string, string>> = {
   memory: 'Resident memory gained with jobs accepted and not yet run: an unbounded in-process line holds them in the heap; a queue holds them in Redis or PostgreSQL, whose own memory is not counted here.',
   micro: 'Per-operation costs from tinybench, beside the bare operation they wrap.',
   'scale-out': 'Jobs a second with 1, 2 and 4 worker processes on one queue: the way past one process, and across machines with a shared REDIS_URL / DATABASE_URL.',
+  lab: 'The failure lab: each fault against each runner, the process under test a real child process. Every count comes from a ledger outside the runner (each job is done once, done more than once, failed, still stored, lost or refused at submit), beside what the runner’s declared traits predict and why. A DISAGREES row is a place where the measurement and the prediction part: the measurement wins.',
 };
 
 const TITLES: Readonly<Record<string, string>> = {

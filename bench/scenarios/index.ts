@@ -1,5 +1,6 @@
 // Scenario names to modules, loaded lazily. `quick` runs the default list; `scale-out`
-// (several worker processes per BullMQ backend) is only in `full` and by name.
+// (several worker processes per BullMQ backend) is only in `full` and by name. `lab` (the
+// failure lab, bench/lab/) is in both: its quick profile runs the cells that teach the most.
 
 import type { Profile, Scenario } from '../types.ts';
 
@@ -10,6 +11,7 @@ const loaders: Record<string, () => Promise<Scenario>> = {
   memory: async () => (await import('./memory.ts')).memory,
   micro: async () => (await import('./micro.ts')).micro,
   'scale-out': async () => (await import('./scale-out.ts')).scaleOut,
+  lab: async () => (await import('../lab/lab.ts')).lab,
 };
 
 export const scenarioNames = Object.keys(loaders);

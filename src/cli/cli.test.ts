@@ -1,7 +1,7 @@
 // The command line as a user meets it: a real `node bin/need-a-queue.js` process, its exit code,
 // what it prints, and what it leaves on disk.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,66 @@ describe('need-a-queue CLI', () => {
     const results = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; scenarios: string[] };
     expect(results.complete).toBe(false);
   });
+});
+
+/** Every process under `pid`, children first found with pgrep, then theirs. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there are none
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('need-a-queue lab', () => {
+  it('an unknown fault exits 2 and names the faults there are', async () => {
+    const run = await cli(['lab', '--faults', 'meteor', '--out', join(scratch(), 'r.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown fault "meteor"[\s\S]*fix: use one of: none, throw, crash, hang, hang-timeout, sigkill, sigterm, overload, redis-no-aof, redis-everysec, redis-always, postgres-immediate/);
+  });
+
+  it('a fault that does not apply to a runner is a "does not apply" cell, not a crash', async () => {
+    const out = join(scratch(), 'na.json');
+    const run = await cli(['lab', '--runners', 'task', '--faults', 'redis-always', '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/task +n\/a: does not apply: task keeps jobs in its process's memory, not in Redis/);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { skipped: { case?: string }[]; measurements: unknown[] };
+    expect(results.skipped.map((s) => s.case)).toEqual(['redis-always']);
+    expect(results.measurements).toEqual([]);
+  });
+
+  it('Ctrl-C mid-lab ends its child processes and servers, writes what finished (complete: false) and exits 130', async () => {
+    const out = join(scratch(), 'lab-interrupted.json');
+    let sent = false;
+    let tree: number[] = [];
+    const run = await cli(['lab', '--runners', 'bullmq-redis', '--faults', 'sigkill,redis-always', '--out', out], (stdout, pid) => {
+      // In the second cell: its own redis-server and the producer process are up.
+      if (!sent && stdout.includes('lab 2/2')) {
+        sent = true;
+        setTimeout(() => {
+          tree = descendants(pid);
+          process.kill(-pid, 'SIGINT');
+        }, 1500);
+      }
+    }, 120_000);
+    expect(sent).toBe(true);
+    expect(run.code).toBe(130);
+    expect(tree.length).toBeGreaterThan(0);
+    // Reaped a moment after the CLI exits (a zombie still answers kill 0); a live one never goes.
+    await expect.poll(() => tree.filter(alive), { timeout: 5_000 }).toEqual([]);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; measurements: { case: string }[] };
+    expect(results.complete).toBe(false);
+    expect(new Set(results.measurements.map((m) => m.case))).toEqual(new Set(['sigkill']));
+  }, 150_000);
 });

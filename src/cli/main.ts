@@ -14,6 +14,7 @@ type Register = (program: Command) => void;
 // `runners` or `jobs` should answer at once.
 const commands: Readonly<Record<string, () => Promise<Register>>> = {
   bench: async () => (await import('./commands/bench.ts')).registerBench,
+  lab: async () => (await import('./commands/lab.ts')).registerLab,
   compare: async () => (await import('./commands/compare.ts')).registerCompare,
   stability: async () => (await import('./commands/stability.ts')).registerStability,
   report: async () => (await import('./commands/report.ts')).registerReport,

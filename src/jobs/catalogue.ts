@@ -132,22 +132,18 @@ export const catalogue = {
     run: (data) => Promise.resolve(lookupValue(String(field('lookup', data, 'key', '{ "key": string }')))),
   },
   recorded: {
-    summary: 'runs {job} with {data}, writing start and finish (or fail) for {uuid} to the ledger file {ledger}: how faults are counted',
+    summary: 'runs {job} with {data}, writing start and finish for {uuid} to the ledger file {ledger}: how faults are counted',
     validate: (data) => void recordedJob(data),
     run: async (data, context) => {
       const { ledger, uuid, definition, inner, effect } = recordedJob(data);
       appendRecord(ledger, 'start', uuid, context.attempt);
       // `before`: the effect lands before the work, so a kill during the work leaves an effect
       // the queue never acknowledged: the window at-least-once delivery turns into a duplicate.
+      // A failure is not written here: whether a job failed for good is the runner's to say.
       if (effect === 'before') appendRecord(ledger, 'finish', uuid, context.attempt);
-      try {
-        const value = await definition.run(inner, context);
-        if (effect === 'after') appendRecord(ledger, 'finish', uuid, context.attempt);
-        return value;
-      } catch (error) {
-        appendRecord(ledger, 'fail', uuid, context.attempt);
-        throw error;
-      }
+      const value = await definition.run(inner, context);
+      if (effect === 'after') appendRecord(ledger, 'finish', uuid, context.attempt);
+      return value;
     },
   },
 } satisfies Record<string, JobDefinition>;

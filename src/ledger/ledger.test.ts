@@ -76,10 +76,11 @@ describe('the recorded job', () => {
     expect(records[1]!.at).toBeGreaterThanOrEqual(records[0]!.at);
   });
 
-  it('writes its effect before the work with effect: before, and fail when the work throws', async () => {
+  it('writes its effect before the work with effect: before, and leaves a failure to the runner to report', async () => {
     const l = ledger();
     await expect(runJob('recorded', { ledger: l.path, uuid: 'u2', job: 'fail', data: { times: 1 }, effect: 'before' }, { attempt: 1, signal })).rejects.toThrow(/planned failure/);
-    expect(l.records().map((r) => r.kind)).toEqual(['start', 'finish', 'fail']);
+    await expect(runJob('recorded', { ledger: l.path, uuid: 'u3', job: 'fail', data: { times: 1 } }, { attempt: 1, signal })).rejects.toThrow(/planned failure/);
+    expect(l.records().map((r) => `${r.kind} ${r.uuid}`)).toEqual(['start u2', 'finish u2', 'start u3']);
   });
 
   it('refuses bad data at submit: no ledger, a nested recorded job, bad inner data', () => {

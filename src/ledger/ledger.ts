@@ -5,8 +5,9 @@
 //   <kind> <uuid> <pid> <thread> <attempt> <at>
 // keyed by a uuid the caller puts in the job's data (never a runner's job id: BullMQ's ids
 // restart from 1 when a Redis without persistence restarts). The submitter writes `submit`
-// once a runner has accepted the job, or `reject` when submit threw; the `recorded` catalogue
-// job (src/jobs/catalogue.ts) writes `start`, then `finish` (its effect) or `fail`. Because
+// once a runner has accepted the job, `reject` when submit threw, and `fail` when the runner
+// reports the job failed for good; the `recorded` catalogue job (src/jobs/catalogue.ts)
+// writes `start`, then `finish` (its effect). Because
 // the path travels in the job's data, the same job records from the caller's event loop, a
 // worker thread or another process alike.
 // Each record is one write(2) to a file opened O_APPEND, so lines from many processes never

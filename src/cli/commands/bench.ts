@@ -18,11 +18,13 @@ const profiles: readonly Profile[] = ['quick', 'full'];
 
 const list = (value: string | undefined) => value?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
-interface BenchFlags {
+export interface BenchFlags {
   readonly runners?: string;
   readonly scenarios?: string;
   readonly profile: string;
   readonly out?: string;
+  /** The failure lab's faults (`need-a-queue lab --faults`), already checked. */
+  readonly labFaults?: readonly string[];
 }
 
 export function register(program: Command): void {
@@ -41,7 +43,8 @@ export function register(program: Command): void {
 /** Same as `register`, under the name the other command modules use. */
 export const registerBench = register;
 
-async function benchCommand(flags: BenchFlags): Promise<void> {
+/** Runs, prints and writes one bench; `lab` (commands/lab.ts) is this with the lab's scenario. */
+export async function benchCommand(flags: BenchFlags): Promise<void> {
   if (!profiles.includes(flags.profile as Profile)) throw new BenchArgumentError('profile', flags.profile, profiles);
   const profile = flags.profile as Profile;
   const allBaselines = await findBaselines();
@@ -80,6 +83,7 @@ async function benchCommand(flags: BenchFlags): Promise<void> {
     const { results, file } = await runBench({
       runners,
       baselines,
+      ...(flags.labFaults === undefined ? {} : { labFaults: flags.labFaults }),
       scenarios,
       profile,
       ...(flags.out === undefined ? {} : { out: flags.out }),
