@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMarkdownRenderer, type MarkdownRenderer } from 'vitepress';
 import { withSummary, writeResults, type BenchResults, type SummarizedMeasurement } from '../../bench/results.ts';
 import { sampleResults } from '../../bench/test-fixtures.ts';
@@ -146,7 +146,7 @@ describe('```figure', () => {
     ['an unknown case', ['scenario: throughput', 'metric: jobs/s', 'cases: noop c=10'], /unknown case `noop c=10`.*\n.*nearest: `noop c=50`/],
     ['an unknown chart', ['scenario: throughput', 'metric: jobs/s', 'chart: pie'], /unknown chart `pie`/],
     ['a line chart over cases with no varying number', ['scenario: throughput', 'metric: jobs/s', 'chart: line'], /`chart: line` needs cases that differ by one number/],
-    ['the lab matrix before the lab wires it', ['scenario: lab'], /failure-lab matrix .* has no renderer yet/],
+    ['the lab matrix with no reference run that has the lab', ['scenario: lab'], /no reference run has the failure lab\n.*need-a-queue lab --profile full/],
     ['a line that is not an option', ['scenario: throughput', 'just words'], /cannot read the figure line `just words`/],
   ])('fails the build on %s, naming the page line', (_what, lines, message) => {
     const source = `Intro.\n\n${block(...lines)}`;
@@ -172,5 +172,44 @@ describe('loadSources', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'reference-bad.json'), '{"schemaVersion": 1');
     expect(() => loadSources(dir, undefined)).toThrow(/reference-bad\.json: is not JSON/);
+  });
+});
+
+describe('the failure-lab matrix (scenario: lab)', () => {
+  const cellOf = (subject: string, fault: string, lost: number, notes: Record<string, string | boolean>) => [
+    withSummary({ scenario: 'lab', subject, case: fault, metric: 'submitted', unit: 'jobs', better: 'higher', samples: [60], notes: { setup: `${fault} setup`, reason: `${fault} <why>` } }),
+    withSummary({ scenario: 'lab', subject, case: fault, metric: 'lost', unit: 'jobs', better: 'lower', samples: [lost], notes: { setup: `${fault} setup`, reason: `${fault} <why>`, ...notes } }),
+  ];
+  // VitePress keeps one markdown renderer per process: this block swaps the sources it reads.
+  let saved: Sources;
+  beforeAll(() => {
+    const dir = scratch();
+    const lab = results('2026-11-30T00:00:00.000Z', 'full', [
+      ...cellOf('fire-and-forget', 'sigkill', 60, { expect: 'lost > 0', agrees: true }),
+      ...cellOf('bullmq-redis', 'sigkill', 3, { expect: 'lost = 0', agrees: false }),
+    ]);
+    writeResults({ ...lab, skipped: [{ scenario: 'lab', subject: 'fire-and-forget', case: 'redis-always', reason: 'does not apply: <memory>', fix: '-' }] }, join(dir, 'reference-2026-11-30-lab.json'));
+    saved = sources;
+    sources = loadSources(dir, undefined);
+  });
+  afterAll(() => {
+    sources = saved;
+  });
+  const renderLab = render;
+
+  it('shows the grid and every cell beside its expectation, from the matrix module, escaped and labelled with its run', () => {
+    const html = renderLab(block('scenario: lab', 'title: What each runner loses'));
+    expect(html).toContain('v-pre');
+    expect(text(html)).toContain('What each runner loses');
+    expect(text(html)).toContain('runner sigkill redis-always fire-and-forget 60/60 lost n/a bullmq-redis 3/60 lost (!)');
+    expect(text(html)).toContain('sigkill bullmq-redis 3 lost of 60 lost = 0 DISAGREES sigkill &lt;why&gt;');
+    expect(html).toContain('naq-lab-disagrees');
+    expect(html).not.toContain('<why>');
+    expect(text(html)).toContain('Reference run (reference-2026-11-30-lab.json)');
+  });
+
+  it('narrows to the runners and faults named, and fails the build on one the run lacks', () => {
+    expect(text(renderLab(block('scenario: lab', 'subjects: fire-and-forget', 'cases: sigkill')))).toContain('runner sigkill fire-and-forget 60/60 lost');
+    expect(() => renderLab(block('scenario: lab', 'subjects: sidekiq'))).toThrow(/unknown runner `sidekiq` in the lab figure[\s\S]*use some of: fire-and-forget, bullmq-redis/);
   });
 });

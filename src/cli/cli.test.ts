@@ -115,7 +115,7 @@ describe('need-a-queue lab', () => {
   it('an unknown fault exits 2 and names the faults there are', async () => {
     const run = await cli(['lab', '--faults', 'meteor', '--out', join(scratch(), 'r.json')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/Unknown fault "meteor"[\s\S]*fix: use one of: none, throw, crash, hang, hang-timeout, sigkill, sigterm, overload, redis-no-aof, redis-everysec, redis-always, postgres-immediate/);
+    expect(run.stderr).toMatch(/Unknown fault `"meteor"`[\s\S]*fix: use one of: none, throw, crash, hang, hang-timeout, sigkill, sigterm, overload, redis-no-aof, redis-everysec, redis-always, postgres-immediate/);
   });
 
   it('a fault that does not apply to a runner is a "does not apply" cell, not a crash', async () => {
