@@ -25,7 +25,7 @@ const PREFIX = 'naq-lesson-07';
 
 /** One line per lifecycle event, without times or ids. */
 function describeEvents(events: readonly LifecycleEvent[]): string {
-  return events.map((e) => `${e.type.padEnd(9)} attempt ${e.attempt}${e.error === undefined ? '' : `: ${e.error}`}`).join('\n');
+  return events.map((e) => `${e.type.padEnd(9)} attempt ${e.attempt}${e.error === undefined ? '' : `\n  ${e.error}`}`).join('\n');
 }
 
 describe('lesson 07: BullMQ on Redis', () => {
@@ -56,18 +56,19 @@ describe('lesson 07: BullMQ on Redis', () => {
     const results: PersistenceResult[] = [];
     for (const setting of PERSISTENCE_SETTINGS) results.push(await persistenceTrial(setting, JOBS));
     const byName = (name: string, stop: string) => results.find((r) => settingName(r.setting) === name && r.setting.stop === stop)!;
-    expect(byName('appendonly no, save ""', 'SIGKILL').storedAfterRestart).toBe(0);
+    expect(byName('memory only', 'SIGKILL').storedAfterRestart).toBe(0);
     // The id counter went with the jobs: BullMQ numbers from 1 again.
-    expect(byName('appendonly no, save ""', 'SIGKILL').nextJobId).toBe('1');
+    expect(byName('memory only', 'SIGKILL').nextJobId).toBe('1');
     // No snapshot rule is due within a few seconds of the first write.
-    expect(byName('appendonly no, default save rules', 'SIGKILL').storedAfterRestart).toBe(0);
-    expect(byName('appendonly no, default save rules', 'SIGTERM').storedAfterRestart).toBe(JOBS);
+    expect(byName('snapshots (save rules)', 'SIGKILL').storedAfterRestart).toBe(0);
+    expect(byName('snapshots (save rules)', 'SIGTERM').storedAfterRestart).toBe(JOBS);
     // A process kill leaves the OS page cache, so even everysec loses nothing here; a power cut would.
-    expect(byName('appendonly yes, appendfsync everysec', 'SIGKILL').storedAfterRestart).toBe(JOBS);
-    expect(byName('appendonly yes, appendfsync always', 'SIGKILL').storedAfterRestart).toBe(JOBS);
+    expect(byName('AOF, fsync everysec', 'SIGKILL').storedAfterRestart).toBe(JOBS);
+    expect(byName('AOF, fsync always', 'SIGKILL').storedAfterRestart).toBe(JOBS);
+    const row = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd([24, 9, 7, 6][i] ?? 0)).join('');
     const table = [
-      `${'setting'.padEnd(38)}${'stopped by'.padEnd(12)}${'accepted'.padEnd(10)}${'left after restart'.padEnd(20)}next job id`,
-      ...results.map((r) => `${settingName(r.setting).padEnd(38)}${r.setting.stop.padEnd(12)}${String(r.accepted).padEnd(10)}${String(r.storedAfterRestart).padEnd(20)}${r.nextJobId}`),
+      row(['setting', 'signal', 'added', 'kept', 'next job id']),
+      ...results.map((r) => row([settingName(r.setting), r.setting.stop, String(r.accepted), String(r.storedAfterRestart), r.nextJobId])),
     ];
     await expect(normalise(table.join('\n'))).toMatchFileSnapshot('./outputs/07-persistence.txt');
   }, 60_000);

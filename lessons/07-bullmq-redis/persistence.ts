@@ -23,17 +23,23 @@ export const PERSISTENCE_SETTINGS: readonly PersistenceSetting[] = [
   // Snapshots only: Redis's default.
   { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGKILL' },
   { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGTERM' },
-  // The append-only file, flushed once a second: BullMQ's advice.
-  { redis: { appendonly: true, appendfsync: 'everysec' }, stop: 'SIGKILL' },
+  // The append-only file (AOF), flushed once a second: BullMQ's advice.
+  {
+    redis: { appendonly: true, appendfsync: 'everysec' },
+    stop: 'SIGKILL',
+  },
   // Flushed before each write is acknowledged.
-  { redis: { appendonly: true, appendfsync: 'always' }, stop: 'SIGKILL' },
+  {
+    redis: { appendonly: true, appendfsync: 'always' },
+    stop: 'SIGKILL',
+  },
 ];
 // #endregion settings
 
 /** How the lesson's table names a setting. */
 export function settingName({ redis }: PersistenceSetting): string {
-  if (redis.appendonly === true) return `appendonly yes, appendfsync ${redis.appendfsync ?? 'everysec'}`;
-  return redis.save === '' ? 'appendonly no, save ""' : 'appendonly no, default save rules';
+  if (redis.appendonly === true) return `AOF, fsync ${redis.appendfsync ?? 'everysec'}`;
+  return redis.save === '' ? 'memory only' : 'snapshots (save rules)';
 }
 
 export interface PersistenceResult {

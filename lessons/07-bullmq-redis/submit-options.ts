@@ -17,7 +17,8 @@ export function retryFlakyCall(queue: Runner): Promise<Ticket> {
 
 export function sendInHalfASecond(queue: Runner): Promise<Ticket> {
   // #region delay
-  // Stored now, run no sooner than 500 ms from now. BullMQ: { delay: 500 }
+  // Stored now, run no sooner than 500 ms from now.
+  // BullMQ: { delay: 500 }
   return queue.submit('sleep', { ms: 0 }, { delayMs: 500 });
   // #endregion delay
 }

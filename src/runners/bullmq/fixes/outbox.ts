@@ -167,7 +167,7 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         for (const [name, queue] of queues) {
           const mine = rows.filter((r) => r.queue === name);
           if (mine.length === 0) continue;
-          // The row id is the job id: a second add of the same row is ignored.
+          // The row id is the job id: BullMQ ignores a second add.
           await queue.addBulk(mine.map((r) => ({
             name: r.name,
             data: r.data,
@@ -176,7 +176,10 @@ export async function startOutboxRelay(options: OutboxRelayOptions): Promise<Out
         }
         const ids = rows.map((r) => r.id);
         await options.afterAdd?.(ids);
-        await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [ids]);
+        await client.query(
+          `DELETE FROM ${table} WHERE id = ANY($1::bigint[])`,
+          [ids],
+        );
       }
       await client.query('COMMIT');
       // #endregion relay-batch
