@@ -23,7 +23,7 @@ export const PERSISTENCE_SETTINGS: readonly PersistenceSetting[] = [
   // Snapshots only: Redis's default.
   { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGKILL' },
   { redis: { appendonly: false, save: SNAPSHOTS }, stop: 'SIGTERM' },
-  // The append-only file (AOF), flushed once a second: BullMQ's advice.
+  // Append-only file (AOF), fsynced once a second: BullMQ's advice.
   {
     redis: { appendonly: true, appendfsync: 'everysec' },
     stop: 'SIGKILL',
