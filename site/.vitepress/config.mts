@@ -18,6 +18,8 @@ export default defineConfigWithTheme<DefaultTheme.Config & { course: readonly Le
   // include and the outputs their tests write.
   srcExclude: ['*/**'],
   cleanUrls: false,
+  // An icon of its own: without one the browser asks for /favicon.ico and logs the 404.
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   lastUpdated: false,
   markdown: {
     config(md) {
