@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStability, stabilityOf } from './stability.ts';
+import { formatStability, notLikeForLike, stabilityOf } from './stability.ts';
 import { sampleResults } from './test-fixtures.ts';
 
 describe('stability across runs', () => {
@@ -15,5 +15,22 @@ describe('stability across runs', () => {
     expect(s.unstable.map((f) => f.key)).toEqual(['throughput · task · noop c=50 · jobs/s']);
     expect(s.unstable[0]?.spread).toBeCloseTo(0.2);
     expect(formatStability(s)).toMatch(/UNSTABLE/);
+  });
+
+  it('refuses runs of different profiles, after saying what differs', () => {
+    const quick = sampleResults();
+    const s = stabilityOf([quick, { ...quick, environment: { ...quick.environment, profile: 'full', cores: 64 } }]);
+    expect(notLikeForLike(s)).toBe(true);
+    const text = formatStability(s);
+    expect(text).toMatch(/what differs: profile quick → full; cores \d+ → 64/);
+    expect(text).toMatch(/NOT LIKE FOR LIKE/);
+    expect(text).not.toMatch(/throughput ·/);
+  });
+
+  it('names an interrupted run and does not call the machine stable on it', () => {
+    const s = stabilityOf([sampleResults(), { ...sampleResults(), complete: false }]);
+    expect(s.interrupted).toEqual([2]);
+    expect(formatStability(s)).toMatch(/run 2: .*INTERRUPTED/);
+    expect(formatStability(s)).toMatch(/not a pass: run 2 was interrupted/);
   });
 });

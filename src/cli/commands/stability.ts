@@ -1,10 +1,11 @@
 // `need-a-queue stability A.json B.json C.json [--scenario throughput] [--limit 0.15]`: how far
 // each figure's median moved across back-to-back runs; exit 1 when any moved past the limit.
-// Use it before trusting a machine for a reference run: three quick runs, then this.
+// Use it before trusting a machine for a reference run: three quick runs, then this. Runs of
+// other profiles or machines are refused (exit 2) after saying what differs.
 
 import type { Command } from 'commander';
 import { readResults } from '../../../bench/results.ts';
-import { DEFAULT_STABILITY_LIMIT, formatStability, stabilityOf } from '../../../bench/stability.ts';
+import { DEFAULT_STABILITY_LIMIT, formatStability, notLikeForLike, stabilityOf } from '../../../bench/stability.ts';
 import { BenchArgumentError } from '../../errors.ts';
 
 export function registerStability(program: Command): void {
@@ -20,6 +21,9 @@ export function registerStability(program: Command): void {
       if (files.length < 2) throw new BenchArgumentError('files', files.join(' '), ['two or more results files']);
       const stability = stabilityOf(files.map(readResults), { limit, ...(flags.scenario === undefined ? {} : { scenario: flags.scenario }) });
       process.stdout.write(formatStability(stability, limit));
-      if (stability.unstable.length > 0) process.exitCode = 1;
+      // Runs of other profiles or machines are the wrong input (exit 2, as for any bad input);
+      // an unstable figure or an interrupted run means the machine's figures cannot be vouched for.
+      if (notLikeForLike(stability)) process.exitCode = 2;
+      else if (stability.unstable.length > 0 || stability.interrupted.length > 0) process.exitCode = 1;
     });
 }
