@@ -190,7 +190,9 @@ function legendHtml(items: readonly LegendItem[] | undefined): string {
 
 function frame(title: string, svg: string, legend: readonly LegendItem[] | undefined, caption: readonly string[]): string {
   const captionHtml = caption.length === 0 ? '' : `<figcaption>${caption.map((line) => `<span>${escapeXml(line)}</span>`).join('')}</figcaption>`;
-  return `<figure class="naq-chart"><div class="naq-chart-title">${escapeXml(title)}</div>${legendHtml(legend)}${svg}${captionHtml}</figure>`;
+  // A figure block on a lessons page shows its title above its table, not again over the chart.
+  const titleHtml = title === '' ? '' : `<div class="naq-chart-title">${escapeXml(title)}</div>`;
+  return `<figure class="naq-chart">${titleHtml}${legendHtml(legend)}${svg}${captionHtml}</figure>`;
 }
 
 function svgOpen(height: number, title: string): string {

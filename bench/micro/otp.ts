@@ -1,7 +1,8 @@
 // Micro benchmarks for src/otp: each kit case sits beside the raw operation it wraps, measured
-// in the same run, so the kit's own cost shows as a ratio (DESIGN.md §5).
+// in the same run, so the kit's own cost shows as a ratio to what a user would write without it.
 // Every case runs `batch` operations per call: tinybench times one call with one timer read,
-// which would swamp sub-microsecond work (DESIGN.md §10). Setup and teardown stay outside.
+// which would swamp sub-microsecond work (the timer read costs more than the operation).
+// Setup and teardown stay outside.
 
 import { Worker } from 'node:worker_threads';
 import { GenServer, type ServerCallbacks } from '../../src/otp/gen-server.ts';

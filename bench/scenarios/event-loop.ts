@@ -3,8 +3,8 @@
 //
 // How it works: perf_hooks.monitorEventLoopDelay at a 1 ms resolution (the smallest; the
 // default 10 ms hides short blocks), enabled only around the drain. Its figures include the
-// resolution itself, so lag = value − resolution (DESIGN.md §10); figures are nanoseconds,
-// reported in ms. Long blocks are under-counted (Node issue 34661): read max with that in mind.
+// resolution itself (an idle loop reads about the resolution), so lag = value − resolution;
+// figures are nanoseconds, reported in ms. Long blocks are under-counted (Node issue 34661): read max with that in mind.
 // An `idle` row measures the loop doing nothing, for scale.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';

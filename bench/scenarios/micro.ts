@@ -1,6 +1,6 @@
 // `micro`: per-operation costs with tinybench, over every MicroSuite found in bench/micro/*.ts.
 // Each case runs `batch` operations per call and the batch's median time is divided by the
-// batch, because one timer read per sub-microsecond operation would swamp it (DESIGN.md §10).
+// batch, because one timer read per sub-microsecond operation would swamp it.
 // Kit cases name the raw case they wrap (`baselineOf`); the ratio of medians measured in the
 // same run is stored in the notes and printed. Setup and teardown stay outside the timing.
 // Where `elixir` is on PATH, the same operations timed on the BEAM follow (micro/elixir.ts).

@@ -44,7 +44,8 @@ export function caseNumbers(kase: string): Map<string, number> {
 
 export function figureChart(spec: BlockSpec, selection: Selection, rows: readonly FigureRow[], hasLocal: boolean, caption: readonly string[], where: string): string {
   const unit = rows.find((r) => r.reference !== undefined)?.reference?.unit ?? rows[0]?.local?.unit ?? '';
-  const title = spec.title ?? `${selection.scenario}: ${axisTitle(selection.metric, unit)}`;
+  // The block shows its own title above the table; the chart repeats it only when there is none.
+  const title = spec.title === undefined ? `${selection.scenario}: ${axisTitle(selection.metric, unit)}` : '';
   if (spec.chart === 'line') return lines(title, selection, rows, hasLocal, caption, unit, where);
   const panels = selection.cases.map((kase) => ({
     title: selection.cases.length > 1 ? kase : '',

@@ -1,4 +1,4 @@
-// What BullMQ does not do for you (FAILURES.md §3.2, BP7), each made visible against a real
+// What BullMQ does not do for you, each made visible against a real
 // server: no job timeout of its own (a `hang` keeps its renewed lock: no stall, no retry, no
 // failure), a CPU-bound job on the worker's thread stops lock renewal and runs twice, and a job
 // added inside a PostgreSQL transaction that rolls back still runs (the queue uses its own

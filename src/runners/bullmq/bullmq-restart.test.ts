@@ -1,4 +1,4 @@
-// Server restarts under BullMQ (FAILURES.md §3.3 R1/R5, §3.4 P1): the kit's own private
+// Server restarts under BullMQ: the kit's own private
 // redis-server, SIGKILLed and started again, with `appendfsync always` (no accepted job may be
 // lost) and with persistence off (everything is lost, and the test counts it rather than
 // hiding it); and embedded PostgreSQL restarted under a running worker (nothing lost, the

@@ -1,4 +1,4 @@
-// SIGKILL of a worker process mid-batch, then a fresh worker (FAILURES.md BR2/BR3, BP1): stalled-
+// SIGKILL of a worker process mid-batch, then a fresh worker: stalled-
 // job recovery must finish every accepted job. Counted from a ledger outside the queue, keyed by
 // payload uuid: lost must be 0; duplicates (effect written, ack lost with the process) are
 // allowed by at-least-once and reported. Also: SIGTERM stops a worker gracefully. Every test

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { RunnerId, RunnerOptions } from '../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 
-/** Lock timings short enough for tests (FAILURES.md §3.1), long enough for a loaded CI box. */
+/**
+ * Lock timings short enough that a test sees a stalled job recovered within seconds (recovery
+ * takes up to lockDuration + 2 × stalledInterval), long enough for a loaded CI box.
+ */
 const fastRecovery = { lockDuration: 1000, stalledInterval: 500 };
 
 export function conformanceOptions(id: RunnerId, queue = `conf-${randomUUID()}`): RunnerOptions {
