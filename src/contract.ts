@@ -1,6 +1,8 @@
-// The contract every runner implements. Types only: this file imports nothing of ours but
-// the list of runner ids (derived from the runners' descriptors in src/runners/registry.ts),
-// so a reader can learn the whole interface here, and every runner can be checked against it.
+// The contract every runner implements: types, and the defaults and limits they document
+// (`@default`), written once here and read by every runner. This file imports nothing of
+// ours but the list of runner ids (derived from the runners' descriptors in
+// src/runners/registry.ts), so a reader can learn the whole interface here, and every
+// runner can be checked against it.
 //
 // Deliberately left out: queue introspection (counts, lists), flows, schedulers, and
 // anything only one family of runners could honour. Options a runner cannot honour are
@@ -14,9 +16,29 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 /** The runners the kit ships, one per descriptor. Raw baselines (`bullmq-raw-*`) live in bench/, not here. */
 export type { RunnerId };
 
+/**
+ * The longest timer Node keeps: 2^31 − 1 ms, about 24.8 days. Node runs a longer one after
+ * 1 ms, so a longer `timeoutMs` would fail the job at once; every duration is refused past it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** The most jobs a runner runs at once: more only spends memory (a server or consumer each). */
+export const MAX_CONCURRENCY = 10_000;
+
+/** The most attempts a job may have. */
+export const MAX_ATTEMPTS = 1000;
+
+/** Defaults of the options below that every runner shares, written once. */
+export const defaults = {
+  /** `ticket.result()` waits this long, then rejects with TimeoutError (the job runs on). */
+  resultTimeoutMs: 60_000,
+  /** `stop({ drain: true })` waits this long for running jobs, then abandons them. */
+  drainTimeoutMs: 30_000,
+} as const;
+
 export interface Backoff {
   readonly type: 'fixed' | 'exponential';
-  /** Base delay in milliseconds. */
+  /** Base delay in milliseconds, at most MAX_TIMER_MS. */
   readonly delayMs: number;
 }
 
@@ -24,11 +46,15 @@ export interface Backoff {
 export interface SubmitOptions {
   /** Idempotency key: submitting the same id twice runs the job once. */
   readonly id?: string;
-  /** Total attempts including the first (1 = no retry). */
+  /** Total attempts including the first (1 = no retry), at most MAX_ATTEMPTS. @default 1 */
   readonly attempts?: number;
   readonly backoff?: Backoff;
+  /** Milliseconds before the job may start, at most MAX_TIMER_MS. @default 0 */
   readonly delayMs?: number;
-  /** The job sees an AbortSignal that fires after this long, then the attempt fails. */
+  /**
+   * The job sees an AbortSignal that fires after this long, then the attempt fails. At most
+   * MAX_TIMER_MS. @default no timeout
+   */
   readonly timeoutMs?: number;
   /** Lower runs first, as in BullMQ (1 is the highest priority). */
   readonly priority?: number;
@@ -45,7 +71,15 @@ export interface Ticket {
    * own error. A runner without results (`traits.result === false`) rejects at once with
    * ResultUnavailableError.
    */
-  result(options?: { readonly timeoutMs?: number }): Promise<Json>;
+  result(options?: ResultOptions): Promise<Json>;
+}
+
+export interface ResultOptions {
+  /**
+   * Give up waiting after this long (TimeoutError; the job runs on). At most MAX_TIMER_MS.
+   * @default 60000 (defaults.resultTimeoutMs)
+   */
+  readonly timeoutMs?: number;
 }
 
 export type Delivery = 'at-most-once' | 'at-least-once';
@@ -73,7 +107,7 @@ export interface RunnerTraits {
 
 /** Options every runner understands; a runner refuses ones it cannot honour. */
 export interface RunnerOptions {
-  /** Jobs run at once. */
+  /** Jobs run at once, at most MAX_CONCURRENCY. @default per runner (its descriptor's summary says) */
   readonly concurrency?: number;
   /** Queue (or mailbox) name, so runs do not see each other's jobs. */
   readonly queue?: string;
@@ -108,9 +142,12 @@ export interface LifecycleEvent {
 export type LifecycleListener = (event: LifecycleEvent) => void;
 
 export interface StopOptions {
-  /** Let accepted jobs finish (true) or abandon what has not finished (false). */
+  /** Let accepted jobs finish (true) or abandon what has not finished (false). @default true */
   readonly drain?: boolean;
-  /** Give up draining after this long; what is still running counts as abandoned. */
+  /**
+   * Give up draining after this long; what is still running counts as abandoned. At most
+   * MAX_TIMER_MS. @default 30000 (defaults.drainTimeoutMs)
+   */
   readonly timeoutMs?: number;
 }
 
@@ -131,6 +168,7 @@ export interface Runner {
   submit(job: string, data: Json, options?: SubmitOptions): Promise<Ticket>;
   /** Subscribe to lifecycle events; returns the unsubscribe function. */
   onEvent(listener: LifecycleListener): () => void;
+  /** Stops once: a second call waits for the first and resolves with the same report. */
   stop(options?: StopOptions): Promise<StopReport>;
 }
 // #endregion runner

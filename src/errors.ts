@@ -15,14 +15,22 @@ export class NeedAQueueError extends Error {
   }
 }
 
-/** Describes a received value for error messages: ``-1 (number)``, ``"x" (string)``. */
+/**
+ * Describes a received value for error messages: ``-1` (number)`, ``"x"` (string)`, ``NaN`
+ * (number)`. Not JSON.stringify alone: it prints NaN and Infinity as `null` and throws on BigInt.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? typeof value;
-  } catch {
-    shown = Object.prototype.toString.call(value);
+  if (typeof value === 'number' || typeof value === 'symbol') shown = String(value);
+  else if (typeof value === 'bigint') shown = `${value}n`;
+  else if (typeof value === 'function') shown = `function ${value.name}`.trim();
+  else {
+    try {
+      shown = JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'number' && !Number.isFinite(inner) ? String(inner) : typeof inner === 'bigint' ? `${inner}n` : inner)) ?? typeof value;
+    } catch {
+      shown = Object.prototype.toString.call(value);
+    }
   }
   if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
   return `\`${shown}\` (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Json } from '../contract.ts';
-import { InvalidJobDataError, UnknownJobError } from '../errors.ts';
+import { InvalidJobDataError, UnknownJobError, describeValue } from '../errors.ts';
+import { notJson } from './json.ts';
 import { appendRecord } from '../ledger/ledger.ts';
 
 export interface JobContext {
@@ -29,7 +30,7 @@ interface JobDefinition {
 
 function field(job: string, data: Json, key: string, expected: string): unknown {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new InvalidJobDataError(job, `expected an object, got ${JSON.stringify(data)}`, expected);
+    throw new InvalidJobDataError(job, `expected an object, got ${describeValue(data)}`, expected);
   }
   return data[key];
 }
@@ -38,14 +39,14 @@ function nonNegativeInteger(job: string, data: Json, key: string, max: number): 
   const expected = `{ "${key}": an integer from 0 to ${max} }`;
   const value = field(job, data, key, expected);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new InvalidJobDataError(job, `\`${key}\` is ${JSON.stringify(value) ?? 'missing'}`, expected);
+    throw new InvalidJobDataError(job, `\`${key}\` is ${value === undefined ? 'missing' : describeValue(value)}`, expected);
   }
   return value;
 }
 
 function noData(job: string, data: Json): void {
   const empty = data === null || (typeof data === 'object' && !Array.isArray(data) && Object.keys(data).length === 0);
-  if (!empty) throw new InvalidJobDataError(job, `takes no data, got ${JSON.stringify(data)}`, 'null or {}');
+  if (!empty) throw new InvalidJobDataError(job, `takes no data, got ${describeValue(data)}`, 'null or {}');
 }
 
 /** Busy-waits on the calling thread: what a CPU-bound job does to an event loop. */
@@ -126,7 +127,7 @@ export const catalogue = {
     validate: (data) => {
       const key = field('lookup', data, 'key', '{ "key": a non-empty string }');
       if (typeof key !== 'string' || key.length === 0) {
-        throw new InvalidJobDataError('lookup', `\`key\` is ${JSON.stringify(key) ?? 'missing'}`, '{ "key": a non-empty string }');
+        throw new InvalidJobDataError('lookup', `\`key\` is ${key === undefined ? 'missing' : describeValue(key)}`, '{ "key": a non-empty string }');
       }
     },
     run: (data) => Promise.resolve(lookupValue(String(field('lookup', data, 'key', '{ "key": string }')))),
@@ -177,9 +178,11 @@ export function isJobName(name: unknown): name is JobName {
   return typeof name === 'string' && Object.hasOwn(catalogue, name);
 }
 
-/** Throws UnknownJobError or InvalidJobDataError: call it at submit time. */
+/** Throws UnknownJobError or InvalidJobDataError (data that is not JSON, or wrong for the job): call it at submit time. */
 export function validateJob(job: unknown, data: Json): JobName {
   if (!isJobName(job)) throw new UnknownJobError(job, jobNames);
+  const problem = notJson(data);
+  if (problem !== undefined) throw new InvalidJobDataError(job, `${problem}, which is not JSON`, 'JSON only: null, true/false, finite numbers, strings, arrays and plain objects');
   catalogue[job].validate(data);
   return job;
 }

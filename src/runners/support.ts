@@ -2,7 +2,8 @@
 // what makes it different: option checks, event fan-out, ids and timestamps.
 
 import { randomUUID } from 'node:crypto';
-import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, RunnerDescriptor, RunnerId, RunnerTraits, SubmitOptions } from '../contract.ts';
+import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../contract.ts';
+import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
 import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
@@ -23,23 +24,78 @@ export function checkSubmitOptions(runner: RunnerId, traits: RunnerTraits, optio
   }
   const { id, attempts, delayMs, timeoutMs, priority, backoff } = options;
   if (id !== undefined && (typeof id !== 'string' || id.length === 0)) throw new InvalidOptionError('id', 'a non-empty string', id);
-  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= 1)) throw new InvalidOptionError('attempts', 'an integer >= 1', attempts);
-  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) throw new InvalidOptionError('delayMs', 'a finite number >= 0', delayMs);
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new InvalidOptionError('timeoutMs', 'a finite number > 0', timeoutMs);
-  if (priority !== undefined && !(Number.isInteger(priority) && priority >= 1 && priority <= 2_097_152)) {
-    throw new InvalidOptionError('priority', 'an integer from 1 (highest) to 2097152', priority);
-  }
+  if (attempts !== undefined && !isIntegerIn(attempts, 1, MAX_ATTEMPTS)) throw new InvalidOptionError('attempts', `an integer from 1 to ${MAX_ATTEMPTS}`, attempts);
+  if (delayMs !== undefined) duration('delayMs', delayMs, 0);
+  if (timeoutMs !== undefined) duration('timeoutMs', timeoutMs, 1);
+  if (priority !== undefined && !isIntegerIn(priority, 1, 2_097_152)) throw new InvalidOptionError('priority', 'an integer from 1 (highest) to 2097152', priority);
   if (backoff !== undefined) {
-    const ok = typeof backoff === 'object' && (backoff.type === 'fixed' || backoff.type === 'exponential') && Number.isFinite(backoff.delayMs) && backoff.delayMs >= 0;
-    if (!ok) throw new InvalidOptionError('backoff', '{ type: "fixed" | "exponential", delayMs: number >= 0 }', backoff);
+    const ok = typeof backoff === 'object' && (backoff.type === 'fixed' || backoff.type === 'exponential') && isDuration(backoff.delayMs, 0);
+    if (!ok) throw new InvalidOptionError('backoff', `{ type: "fixed" | "exponential", delayMs: 0 to ${MAX_TIMER_MS} }`, backoff);
   }
 }
 
-/** Checks a positive integer runner option such as `concurrency`. */
-export function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new InvalidOptionError(name, 'an integer >= 1', value);
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function isDuration(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= MAX_TIMER_MS;
+}
+
+/**
+ * Checks a duration in ms that becomes a timer: Node runs a timer longer than MAX_TIMER_MS
+ * after 1 ms, so a longer one is refused, never clamped into its opposite.
+ */
+export function duration(name: string, value: unknown, min: number): number {
+  if (!isDuration(value, min)) throw new InvalidOptionError(name, `a number of ms from ${min} to ${MAX_TIMER_MS} (about 24.8 days)`, value);
   return value;
+}
+
+/** `ticket.result()`'s wait: the caller's, checked, or the contract's default. */
+export function resultTimeout(options: ResultOptions | undefined): number {
+  const given = options?.timeoutMs;
+  return given === undefined ? defaults.resultTimeoutMs : duration('timeoutMs', given, 0);
+}
+
+/** `stop()`'s drain deadline: the caller's, checked, or the contract's default. */
+export function drainTimeout(options: StopOptions): number {
+  return options.timeoutMs === undefined ? defaults.drainTimeoutMs : duration('timeoutMs', options.timeoutMs, 0);
+}
+
+/**
+ * `stop()` as the contract has it, for every runner: options checked before anything stops
+ * (drain by default, the default deadline), and a second call resolves with the first's report.
+ */
+export function stopOnce(stop: (drain: boolean, timeoutMs: number) => Promise<StopReport>): (options?: StopOptions) => Promise<StopReport> {
+  let stopping: Promise<StopReport> | undefined;
+  return (options = {}) => {
+    if (stopping !== undefined) return stopping;
+    try {
+      stopping = stop(options.drain !== false, drainTimeout(options));
+    } catch (error) {
+      return Promise.reject(toError(error));
+    }
+    return stopping;
+  };
+}
+
+/** Waits for `work` or `ms`, whichever comes first; the timer never outlives the wait. */
+export async function until(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Checks a runner option such as `concurrency`: an integer from 1 to `max`. */
+export function positiveInteger(name: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!isIntegerIn(value, 1, max)) throw new InvalidOptionError(name, `an integer from 1 to ${max}`, value);
+  return value;
+}
+
+/** `concurrency`: the runner's own default, or an integer from 1 to MAX_CONCURRENCY. */
+export function concurrencyOption(value: unknown, fallback: number): number {
+  return positiveInteger('concurrency', value, fallback, MAX_CONCURRENCY);
 }
 
 /** Fans lifecycle events out to listeners; a throwing listener never breaks the runner. */
@@ -102,14 +158,15 @@ export type Outcome = { readonly ok: true; readonly value: Json } | { readonly o
 
 /**
  * `ticket.result()` for in-process runners: the job's value, its failure as JobFailedError
- * with the job's error as cause, or a TimeoutError when `waitMs` passes first (the job runs on).
+ * with the job's error as cause, or a TimeoutError when the wait passes first (the job runs on).
  */
-export async function resultOf(outcome: Promise<Outcome>, job: string, id: string, waitMs: number | undefined): Promise<Json> {
+export async function resultOf(outcome: Promise<Outcome>, job: string, id: string, options: ResultOptions | undefined): Promise<Json> {
+  const waitMs = resultTimeout(options);
   let timer: NodeJS.Timeout | undefined;
-  const late = waitMs === undefined ? undefined : new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
-  const settled = await (late === undefined ? outcome : Promise.race([outcome, late]));
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+  const settled = await Promise.race([outcome, late]);
   clearTimeout(timer);
-  if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs ?? 0);
+  if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
   if (settled.ok) return settled.value;
   throw new JobFailedError(job, id, 1, settled.error);
 }

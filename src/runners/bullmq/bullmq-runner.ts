@@ -32,10 +32,11 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import pg from 'pg';
-import type { Json, LifecycleListener, Runner, RunnerId, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { MAX_TIMER_MS } from '../../contract.ts';
+import type { Json, LifecycleListener, ResultOptions, Runner, RunnerId, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError, TimeoutError, UnsupportedOptionError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, positiveInteger, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, resultTimeout, stopOnce, toError, until } from '../support.ts';
 import { postgresDescriptor, redisDescriptor } from './descriptor.ts';
 
 export type BullmqBackendKind = 'redis' | 'postgres';
@@ -80,10 +81,13 @@ export function keepFinished(kind: BullmqBackendKind): KeepJobs {
   return kind === 'redis' ? { count: 10_000 } : { age: 600 };
 }
 
+/** A tuning integer; BullMQ sets timers from these, so none may pass MAX_TIMER_MS. */
 function tuningNumber(tuning: Readonly<Record<string, Json>>, name: string, min: number): number | undefined {
   const value = tuning[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new InvalidOptionError(`tuning.${name}`, `an integer >= ${min}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(`tuning.${name}`, `an integer from ${min} to ${MAX_TIMER_MS}`, value);
+  }
   return value;
 }
 
@@ -210,7 +214,7 @@ export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, 
         : 'pass `databaseUrl` (the CLI and bench take DATABASE_URL or start embedded PostgreSQL for you)',
     );
   }
-  const concurrency = positiveInteger('concurrency', options.concurrency, 10);
+  const concurrency = concurrencyOption(options.concurrency, 10);
   const queueName = options.queue ?? `need-a-queue-${randomUUID().slice(0, 8)}`;
   if (typeof queueName !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(queueName)) throw new InvalidOptionError('queue', 'a name of letters, digits, _ . -', queueName);
   const tuning = parseTuning(kind, options.tuning);
@@ -402,7 +406,7 @@ class BullmqRunner implements Runner {
     const added = await (this.#coalesce ? this.#add(name, envelope, opts) : this.#queue.add(name, envelope, opts));
     const id = added.id ?? '';
     this.#events.emit('accepted', id, name, 1);
-    return { id, job: name, result: (r) => this.#result(id, name, r?.timeoutMs) };
+    return { id, job: name, result: (r) => this.#result(id, name, r) };
   }
 
   // PostgreSQL only: submits made in the same turn of the event loop go to the store as one
@@ -429,7 +433,8 @@ class BullmqRunner implements Runner {
     }
   }
 
-  async #result(id: string, job: string, timeoutMs = 60_000): Promise<Json> {
+  async #result(id: string, job: string, options: ResultOptions | undefined): Promise<Json> {
+    const timeoutMs = resultTimeout(options);
     if (this.#stopped) throw new RunnerStoppedError(this.id);
     let waiter!: Waiter;
     const settled = new Promise<Json>((resolve, reject) => (waiter = { resolve, reject }));
@@ -472,21 +477,17 @@ class BullmqRunner implements Runner {
     }
   }
 
-  async stop(options: StopOptions = {}): Promise<StopReport> {
-    if (this.#stopping) return { finished: 0, abandoned: 0, stored: 0 };
+  readonly stop = stopOnce((drain, timeoutMs) => this.#stop(drain, timeoutMs));
+
+  async #stop(drain: boolean, timeoutMs: number): Promise<StopReport> {
     this.#stopping = true;
-    const drain = options.drain ?? true;
-    const timeoutMs = options.timeoutMs ?? 30_000;
     let abandoned = 0;
     const worker = this.#worker;
     if (worker !== undefined) {
       let closed = false;
       if (drain) {
         // close() stops fetching and waits for in-flight jobs, with no deadline of its own.
-        const closing = worker.close().then(() => (closed = true));
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([closing, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-        clearTimeout(timer);
+        await until(worker.close().then(() => (closed = true)), timeoutMs);
       }
       if (!closed) {
         // Abandoned jobs stay `active` in the store: stalled-job recovery hands them to the next worker.

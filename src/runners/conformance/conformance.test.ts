@@ -7,11 +7,14 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Runner, RunnerId, RunnerOptions } from '../../contract.ts';
+import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS } from '../../contract.ts';
+import type { Json, Runner, RunnerId, RunnerOptions, SubmitOptions } from '../../contract.ts';
 import {
+  describeValue,
   InvalidJobDataError,
   InvalidOptionError,
   JobFailedError,
+  NeedAQueueError,
   ResultUnavailableError,
   RunnerStoppedError,
   UnknownJobError,
@@ -133,6 +136,25 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions }) => {
       if (!traits.durable) expect(report.stored).toBe(0);
     });
 
+    it('answers a second stop() with the first one\'s report', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      for (let i = 0; i < 3; i++) await runner.submit('sleep', { ms: 20 });
+      await log.waitFor('started', 1);
+      const [first, concurrent] = await Promise.all([runner.stop({ timeoutMs: 10_000 }), runner.stop()]);
+      expect(first.finished + first.stored).toBe(3);
+      expect(concurrent).toEqual(first);
+      await expect(runner.stop({ drain: false })).resolves.toEqual(first);
+    });
+
+    it('refuses a drain deadline past the longest Node timer and keeps running', async () => {
+      const runner = await open(id);
+      for (const timeoutMs of [MAX_TIMER_MS + 1, 1e20, -1, Number.NaN]) await expect(runner.stop({ timeoutMs })).rejects.toThrow(InvalidOptionError);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('noop', null);
+      await log.waitFor('completed', 1, { jobId: ticket.id });
+    });
+
     it('refuses jobs after stop with RunnerStoppedError', async () => {
       const runner = await open(id);
       await runner.stop();
@@ -238,6 +260,78 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions }) => {
       const runner = await open(id);
       await expect(runner.submit('sleep', { ms: -5 })).rejects.toBeInstanceOf(InvalidJobDataError);
       await expect(runner.submit('sleep', 'soon')).rejects.toBeInstanceOf(InvalidJobDataError);
+    });
+
+    it('refuses data that is not JSON with InvalidJobDataError at submit, accepting none of it', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      const circular: Record<string, unknown> = { key: 'k' };
+      circular.self = circular;
+      const notJson: unknown[] = [
+        { key: 'k', f: () => 1 },
+        { key: 'k', n: 10n },
+        circular,
+        { key: 'k', x: Number.NaN },
+        { key: 'k', x: Number.POSITIVE_INFINITY },
+        { key: 'k', x: undefined },
+        { key: 'k', at: new Date(0) },
+        { key: 'k', list: [1, undefined] },
+        { key: 'k', [Symbol('s')]: 1 },
+      ];
+      for (const data of notJson) await expect(runner.submit('lookup', data as Json), describeValue(data)).rejects.toThrow(InvalidJobDataError);
+      expect(log.count('accepted')).toBe(0);
+    });
+
+    it('names NaN and Infinity as themselves in its errors, not as null', async () => {
+      const runner = await open(id);
+      const timers = (['delayMs', 'timeoutMs', 'attempts', 'priority'] as const).filter((name) => traits.options.includes(name));
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        const attempts: Promise<unknown>[] = [runner.submit('sleep', { ms: bad })];
+        for (const name of timers) attempts.push(runner.submit('noop', null, { [name]: bad }));
+        for (const error of await Promise.all(attempts.map((attempt) => attempt.catch((e: unknown) => e)))) {
+          expect(error).toBeInstanceOf(NeedAQueueError);
+          expect((error as Error).message).toContain(String(bad));
+          expect((error as Error).message).not.toMatch(/is `?null|got `null`/);
+        }
+      }
+    });
+
+    const timed = traits.options.includes('timeoutMs') || traits.options.includes('delayMs');
+    it.runIf(timed)('refuses a duration past the longest Node timer (2^31 − 1 ms) at submit, where Node would fire it at once', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      const timers: SubmitOptions[] = [];
+      for (const ms of [MAX_TIMER_MS + 1, 1e20]) {
+        if (traits.options.includes('timeoutMs')) timers.push({ timeoutMs: ms });
+        if (traits.options.includes('delayMs')) timers.push({ delayMs: ms });
+        if (traits.options.includes('backoff')) timers.push({ attempts: 2, backoff: { type: 'fixed', delayMs: ms } });
+      }
+      for (const options of timers) await expect(runner.submit('sleep', { ms: 300 }, options), JSON.stringify(options)).rejects.toThrow(InvalidOptionError);
+      expect(log.count('accepted')).toBe(0);
+    });
+
+    it.runIf(traits.options.includes('timeoutMs'))('runs a job to the end under a timeoutMs at the longest Node timer', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('sleep', { ms: 300 }, { timeoutMs: MAX_TIMER_MS });
+      await log.waitFor('completed', 1, { jobId: ticket.id });
+      expect(log.count('failed', ticket.id)).toBe(0);
+    });
+
+    it.runIf(traits.result)('refuses a result wait past the longest Node timer', async () => {
+      const runner = await open(id);
+      const ticket = await runner.submit('sleep', { ms: 300 });
+      await expect(ticket.result({ timeoutMs: MAX_TIMER_MS + 1 })).rejects.toThrow(InvalidOptionError);
+      await expect(ticket.result({ timeoutMs: 10_000 })).resolves.toEqual({ slept: 300 });
+    });
+
+    it.runIf(runnerOptions.includes('concurrency'))('refuses a concurrency past MAX_CONCURRENCY at creation', async () => {
+      await expect(createRunner(id, { ...conformanceOptions(id), concurrency: MAX_CONCURRENCY + 1 })).rejects.toThrow(InvalidOptionError);
+    });
+
+    it.runIf(traits.retries)('refuses attempts past MAX_ATTEMPTS', async () => {
+      const runner = await open(id);
+      await expect(runner.submit('noop', null, { attempts: MAX_ATTEMPTS + 1 })).rejects.toThrow(InvalidOptionError);
     });
 
     it('refuses every submit option it does not declare, and bad values of those it does', async () => {

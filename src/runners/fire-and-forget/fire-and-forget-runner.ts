@@ -8,10 +8,10 @@
 // In-flight jobs are tracked only so that stop() can drain them; nothing is kept anywhere
 // else, so a process that dies takes every job with it.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, LifecycleEvent, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
@@ -82,25 +82,22 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
       return Promise.resolve({ id, job, result: () => Promise.reject(new ResultUnavailableError('fire-and-forget')) });
     },
     onEvent: (listener) => events.on(listener),
-    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+    stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       const finishedBefore = finished;
-      if (stopOptions.drain !== false && inFlight.size > 0) {
+      if (drain && inFlight.size > 0) {
         if (idle === undefined) {
           let resolve!: () => void;
           const promise = new Promise<void>((done) => (resolve = done));
           idle = { promise, resolve };
         }
-        const timeoutMs = stopOptions.timeoutMs ?? 30_000;
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([idle.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-        clearTimeout(timer);
+        await until(idle.promise, timeoutMs);
       }
       const abandoned = inFlight.size;
       for (const controller of inFlight.values()) controller.abort(new RunnerStoppedError('fire-and-forget'));
       inFlight.clear();
       return { finished: finished - finishedBefore, abandoned, stored: 0 };
-    },
+    }),
   };
   return Promise.resolve(runner);
 }

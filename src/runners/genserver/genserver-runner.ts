@@ -8,13 +8,13 @@
 // mailbox is bounded by `maxQueue`: past it submit rejects with QueueFullError (reject policy).
 // In-process: a `crash` job ends the process; stop({ drain: false }) abandons queued jobs.
 
-import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { MailboxFullError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { GenServer, type ServerCallbacks } from '../../otp/gen-server.ts';
 import { Registry } from '../../otp/registry.ts';
 import { Supervisor } from '../../otp/supervisor.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
@@ -36,7 +36,7 @@ let runnerCount = 0;
 
 export async function createGenServerRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = positiveInteger('concurrency', options.concurrency, 1);
+  const concurrency = concurrencyOption(options.concurrency, 1);
   const mailboxCapacity = positiveInteger('maxQueue', options.maxQueue, 1_000_000);
   const prefix = `${options.queue ?? 'genserver'}#${++runnerCount}`;
   const events = new EventHub();
@@ -114,7 +114,7 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
     return {
       id,
       job,
-      result: (resultOptions) => resultOf(outcome, job, id, resultOptions?.timeoutMs),
+      result: (resultOptions) => resultOf(outcome, job, id, resultOptions),
     };
   }
 
@@ -129,23 +129,16 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
       }
     },
     onEvent: (listener) => events.on(listener),
-    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+    stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       const finishedBefore = finished;
-      if (stopOptions.drain !== false && live.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          new Promise<void>((resolve) => (idle = resolve)),
-          new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000))),
-        ]);
-        clearTimeout(timer);
-      }
+      if (drain && live.size > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
       const abandoned = [...live.values()];
       live.clear();
       for (const message of abandoned) message.controller.abort(new RunnerStoppedError('genserver'));
       await supervisor.stop();
       return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
-    },
+    }),
   };
   return runner;
 }

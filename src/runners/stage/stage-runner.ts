@@ -8,11 +8,11 @@
 // replies either), so ticket.result() rejects at once with ResultUnavailableError and failures
 // go to `onError` (or a line on stderr), never to an unhandled rejection.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, LifecycleEvent, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { BoundedChannel, consume } from '../../otp/stage.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
@@ -31,7 +31,7 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const bufferSize = options.tuning?.bufferSize ?? 64;
   if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) throw new InvalidOptionError('tuning.bufferSize', 'an integer >= 1', bufferSize);
-  const concurrency = positiveInteger('concurrency', options.concurrency, 4);
+  const concurrency = concurrencyOption(options.concurrency, 4);
   const onError = options.onError ?? reportToStderr;
   const events = new EventHub();
   // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.
@@ -78,22 +78,19 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
     traits,
     submit: (job, data, submitOptions) => submit(job, data, submitOptions).catch((error: unknown) => Promise.reject(toError(error))),
     onEvent: (listener) => events.on(listener),
-    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+    stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       const finishedBefore = finished;
-      let dropped = 0;
-      if (stopOptions.drain !== false) {
+      if (drain) {
         channel.close();
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([consumers, new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000)))]);
-        clearTimeout(timer);
+        await until(consumers, timeoutMs);
       }
-      dropped = channel.abort().length;
+      const dropped = channel.abort().length;
       const abandoned = [...running.values()];
       running.clear();
       for (const controller of abandoned) controller.abort(new RunnerStoppedError('stage'));
       return { finished: finished - finishedBefore, abandoned: abandoned.length + dropped, stored: 0 };
-    },
+    }),
   };
   return Promise.resolve(runner);
 }

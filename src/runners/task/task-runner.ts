@@ -8,12 +8,12 @@
 // Everything lives in this process: a crash takes it down, and stop({ drain: false }) abandons
 // what has not finished.
 
-import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { JobFailedError, RunnerStoppedError, TaskFailedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { Task } from '../../otp/task.ts';
 import { TaskSupervisor } from '../../otp/task-supervisor.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultTimeout, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
@@ -25,7 +25,7 @@ function ownError(error: Error): Error {
 
 export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = positiveInteger('concurrency', options.concurrency, 64);
+  const concurrency = concurrencyOption(options.concurrency, 64);
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const supervisor = new TaskSupervisor({ concurrency, maxQueue, overflow: 'reject' });
   const events = new EventHub();
@@ -58,10 +58,11 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
       id,
       job,
       async result(resultOptions) {
-        const outcome = await task.yield(resultOptions?.timeoutMs ?? Infinity);
+        const waitMs = resultTimeout(resultOptions);
+        const outcome = await task.yield(waitMs);
         if (outcome.status === 'ok') return outcome.value;
         if (outcome.status === 'error') throw new JobFailedError(job, id, 1, ownError(outcome.error));
-        throw new TimeoutError(`the result of job \`${job}\` (${id})`, resultOptions?.timeoutMs ?? 0);
+        throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
       },
     };
   }
@@ -71,15 +72,12 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
     traits,
     submit: (job, data, submitOptions) => submit(job, data, submitOptions).catch((error: unknown) => Promise.reject(toError(error))),
     onEvent: (listener) => events.on(listener),
-    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+    stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       supervisor.close();
       const finishedBefore = finished;
-      if (stopOptions.drain !== false && live.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000)));
-        await Promise.race([supervisor.idle(), deadline]);
-        clearTimeout(timer);
+      if (drain && live.size > 0) {
+        await until(supervisor.idle(), timeoutMs);
         // Let the settle handlers above count what just finished.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -87,7 +85,7 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
       live.clear();
       for (const task of abandoned) task.cancel(new RunnerStoppedError('task'));
       return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
-    },
+    }),
   };
   return Promise.resolve(runner);
 }

@@ -20,10 +20,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Json, Runner, RunnerOptions, StopOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, positiveInteger, toError, resultOf, type Outcome } from '../support.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 import type { PoolTask } from './pool-worker.ts';
 
@@ -41,7 +41,7 @@ interface Live {
 
 export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = positiveInteger('concurrency', options.concurrency, availableParallelism());
+  const concurrency = concurrencyOption(options.concurrency, availableParallelism());
   const threads = Math.min(concurrency, availableParallelism());
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const channelName = `need-a-queue/worker-pool/${process.pid}/${++poolCount}`;
@@ -98,7 +98,7 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     return {
       id,
       job,
-      result: (resultOptions) => resultOf(outcome, job, id, resultOptions?.timeoutMs),
+      result: (resultOptions) => resultOf(outcome, job, id, resultOptions),
     };
   }
 
@@ -113,24 +113,17 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
       }
     },
     onEvent: (listener) => events.on(listener),
-    async stop(stopOptions: StopOptions = {}): Promise<StopReport> {
+    stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       const finishedBefore = finished;
-      if (stopOptions.drain !== false && live.size > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          new Promise<void>((resolve) => (idle = resolve)),
-          new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 30_000))),
-        ]);
-        clearTimeout(timer);
-      }
+      if (drain && live.size > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
       const abandoned = [...live.values()];
       live.clear();
       for (const { controller } of abandoned) controller.abort(new RunnerStoppedError('worker-pool'));
       started.close();
       await pool.destroy();
       return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
-    },
+    }),
   };
   return Promise.resolve(runner);
 }
