@@ -34,6 +34,10 @@ export const defaults = {
   resultTimeoutMs: 60_000,
   /** `stop({ drain: true })` waits this long for running jobs, then abandons them. */
   drainTimeoutMs: 30_000,
+  /** A durable runner's submit() waits this long for its store. */
+  submitTimeoutMs: 10_000,
+  /** A durable runner's submits waiting for its store at once. */
+  maxPendingSubmits: 10_000,
 } as const;
 
 export interface Backoff {
@@ -118,8 +122,24 @@ export interface RunnerOptions {
   readonly maxQueue?: number;
   /** Runner-specific tuning (lock durations, pool sizes); each runner validates its own. */
   readonly tuning?: Readonly<Record<string, Json>>;
-  /** Called with errors that have no caller to go to (fire-and-forget failures). */
-  readonly onError?: (error: Error, event: LifecycleEvent) => void;
+  /**
+   * Durable runners: submit() rejects with ServiceUnavailableError when the store has not
+   * taken the job within this long (the job may still be stored once the store answers).
+   * At most MAX_TIMER_MS. @default 10000 (defaults.submitTimeoutMs)
+   */
+  readonly submitTimeoutMs?: number;
+  /**
+   * Durable runners: submits waiting for the store at once; past it submit() rejects at once
+   * with QueueFullError, so a store that hangs cannot fill the heap. @default 10000 (defaults.maxPendingSubmits)
+   */
+  readonly maxPendingSubmits?: number;
+  /**
+   * Called with every error that has no caller to go to: a failed job of a runner without
+   * results (`event` is its `failed` event), and background errors such as a lost store
+   * connection (`event` is undefined). Never silently ignored: the default writes one line on
+   * stderr per distinct error message, so an outage is a line, not a flood.
+   */
+  readonly onError?: (error: Error, event: LifecycleEvent | undefined) => void;
 }
 
 export type LifecycleType = 'accepted' | 'started' | 'completed' | 'failed' | 'retrying';

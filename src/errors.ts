@@ -115,8 +115,8 @@ export class TimeoutError extends NeedAQueueError {
 
 export class QueueFullError extends NeedAQueueError {
   override name = 'QueueFullError';
-  constructor(what: string, capacity: number) {
-    super('QUEUE_FULL', `${what} is full (${capacity} waiting)`, 'slow the producer down, retry later, or raise maxQueue');
+  constructor(what: string, capacity: number, fix = 'slow the producer down, retry later, or raise maxQueue') {
+    super('QUEUE_FULL', `${what} is full (${capacity} waiting)`, fix);
   }
 }
 

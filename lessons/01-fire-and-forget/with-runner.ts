@@ -9,7 +9,7 @@ import { createRunner } from '../../src/runners/registry.ts';
 // #region runner
 const runner = await createRunner('fire-and-forget', {
   onError: (error, event) => {
-    console.log(`${event.job} job failed: ${error.message}`);
+    console.log(`${event?.job ?? 'background'} job failed: ${error.message}`);
   },
 });
 runner.onEvent((event) => {

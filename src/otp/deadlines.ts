@@ -6,6 +6,8 @@
 // fires it expires every entry past its deadline and re-arms for the next earliest. The timer
 // is ref'd only while entries exist, so an idle Deadlines never holds the process open.
 
+import { MAX_TIMER_MS } from '../contract.ts';
+
 export interface Deadline {
   readonly at: number;
   readonly expire: () => void;
@@ -33,7 +35,8 @@ export class Deadlines {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, at - performance.now()) + 1);
+    // Capped at the longest timer Node keeps (a longer one fires after 1 ms); the sweep re-arms.
+    this.#timer = setTimeout(() => this.#sweep(), Math.min(MAX_TIMER_MS, Math.max(0, at - performance.now()) + 1));
   }
 
   #sweep(): void {

@@ -17,6 +17,7 @@
 // caller get ServerCrashedError at once, queued casts are dropped (counted), later calls are
 // refused, and exit listeners (a supervisor) hear why.
 
+import { MAX_TIMER_MS } from '../contract.ts';
 import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
 import { EMPTY, Mailbox } from './mailbox.ts';
 
@@ -276,7 +277,8 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
   #armTimer(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerDeadline = deadline;
-    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, deadline - performance.now()) + 1);
+    // Capped at the longest timer Node keeps (a longer one fires after 1 ms); the sweep re-arms.
+    this.#timer = setTimeout(() => this.#sweep(), Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now()) + 1));
     this.#timer.unref();
   }
 

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../contract.ts';
-import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
+import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
 import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
@@ -77,6 +77,42 @@ export function stopOnce(stop: (drain: boolean, timeoutMs: number) => Promise<St
     }
     return stopping;
   };
+}
+
+/** What a runner calls with an error that has no caller: the user's onError, or the default. */
+export type ErrorSink = (error: unknown, event?: LifecycleEvent) => void;
+
+/** How many distinct messages the default sink remembers; past it, it starts afresh. */
+const REMEMBERED_MESSAGES = 1000;
+
+/**
+ * The runner's error sink: `onError` when given, else one line on stderr per distinct message
+ * (a store that is down for a minute raises the same error hundreds of times). A throwing
+ * onError never breaks the runner.
+ */
+export function errorSink(runner: RunnerId, onError: RunnerOptions['onError'], write: (line: string) => void = (line) => process.stderr.write(line)): ErrorSink {
+  const seen = new Set<string>();
+  return (reason, event) => {
+    const error = toError(reason);
+    if (onError !== undefined) {
+      try {
+        onError(error, event);
+      } catch {
+        // The handler's bug is the handler's: it must not become an unhandled rejection here.
+      }
+      return;
+    }
+    if (seen.has(error.message)) return;
+    if (seen.size >= REMEMBERED_MESSAGES) seen.clear();
+    seen.add(error.message);
+    const what = event === undefined ? 'background error' : `job ${event.job} (${event.jobId}) failed`;
+    write(`[${runner}] ${what}: ${firstLine(error.message)}${seen.size === 1 ? ' (each distinct error is shown once; pass onError to see them all)' : ''}\n`);
+  };
+}
+
+function firstLine(message: string): string {
+  const end = message.indexOf('\n');
+  return end === -1 ? message : message.slice(0, end);
 }
 
 /** Waits for `work` or `ms`, whichever comes first; the timer never outlives the wait. */

@@ -32,11 +32,12 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, createPostgresBackend, runMigrations, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import pg from 'pg';
-import { MAX_TIMER_MS } from '../../contract.ts';
+import { MAX_TIMER_MS, defaults } from '../../contract.ts';
 import type { Json, LifecycleListener, ResultOptions, Runner, RunnerId, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError, TimeoutError, UnsupportedOptionError } from '../../errors.ts';
+import { InvalidOptionError, JobFailedError, QueueFullError, RunnerStoppedError, ServiceUnavailableError, TimeoutError, UnsupportedOptionError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, resultTimeout, stopOnce, toError, until } from '../support.ts';
+import { deadlines } from '../../otp/deadlines.ts';
+import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, duration, errorSink, positiveInteger, resultTimeout, stopOnce, toError, until, type ErrorSink } from '../support.ts';
 import { postgresDescriptor, redisDescriptor } from './descriptor.ts';
 
 export type BullmqBackendKind = 'redis' | 'postgres';
@@ -192,6 +193,12 @@ interface PendingAdd {
   reject(error: Error): void;
 }
 
+/** How long a submit may wait for the store, and how many may wait at once. */
+interface SubmitLimits {
+  readonly timeoutMs: number;
+  readonly maxPending: number;
+}
+
 interface Running {
   readonly attempt: number;
   readonly abort: (reason: Error) => void;
@@ -220,7 +227,11 @@ export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, 
   const tuning = parseTuning(kind, options.tuning);
   if (kind === 'postgres') await migratePostgres(url, tuning.namespace);
   const args = backendArgs(kind, url, tuning.namespace);
-  return new BullmqRunner(id, kind, queueName, concurrency, tuning, args).start();
+  const limits: SubmitLimits = {
+    timeoutMs: options.submitTimeoutMs === undefined ? defaults.submitTimeoutMs : duration('submitTimeoutMs', options.submitTimeoutMs, 1),
+    maxPending: positiveInteger('maxPendingSubmits', options.maxPendingSubmits, defaults.maxPendingSubmits),
+  };
+  return new BullmqRunner(id, kind, queueName, concurrency, tuning, args, limits, errorSink(id, options.onError)).start();
 }
 
 class BullmqRunner implements Runner {
@@ -246,11 +257,16 @@ class BullmqRunner implements Runner {
   #stopping = false;
   #stopped = false;
   #finishedDuringStop = 0;
-  /** Background errors (lost connections while a server restarts); BullMQ reconnects. */
-  lastError: Error | undefined;
+  // Background errors (a lost connection while the store restarts: BullMQ reconnects) go here.
+  readonly #onError: ErrorSink;
+  readonly #limits: SubmitLimits;
+  // Submits whose store write has not settled, deadline or not: bounded by #limits.maxPending.
+  #pendingSubmits = 0;
 
-  constructor(id: RunnerId, kind: BullmqBackendKind, queueName: string, concurrency: number, tuning: BullmqTuning, args: BackendArgs) {
+  constructor(id: RunnerId, kind: BullmqBackendKind, queueName: string, concurrency: number, tuning: BullmqTuning, args: BackendArgs, limits: SubmitLimits, onError: ErrorSink) {
     this.id = id;
+    this.#onError = onError;
+    this.#limits = limits;
     this.#queueName = queueName;
     this.#concurrency = concurrency;
     this.#coalesce = kind === 'postgres';
@@ -258,7 +274,7 @@ class BullmqRunner implements Runner {
     this.#args = args;
     const keep = keepFinished(kind);
     this.#queue = makeQueue(queueName, args, { defaultJobOptions: { removeOnComplete: keep, removeOnFail: keep } });
-    this.#queue.on('error', (error: Error) => (this.lastError = error));
+    this.#queue.on('error', (error: Error) => this.#onError(error));
   }
 
   async start(): Promise<this> {
@@ -283,7 +299,7 @@ class BullmqRunner implements Runner {
       ...(t.drainDelay === undefined ? {} : { drainDelay: t.drainDelay }),
     });
     this.#worker = worker;
-    worker.on('error', (error: Error) => (this.lastError = error));
+    worker.on('error', (error: Error) => this.#onError(error));
     worker.on('completed', (job: Job, value: unknown) => {
       const id = job.id ?? '';
       const attempt = this.#running.get(id)?.attempt ?? job.attemptsMade;
@@ -366,7 +382,7 @@ class BullmqRunner implements Runner {
   #openQueueEvents(): Promise<QueueEvents> {
     this.#queueEvents ??= (async () => {
       const events = makeQueueEvents(this.#queueName, this.#args);
-      events.on('error', (error: Error) => (this.lastError = error));
+      events.on('error', (error: Error) => this.#onError(error));
       events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
         this.#settle(jobId, (w) => w.resolve(parseReturn(returnvalue)));
       });
@@ -403,10 +419,41 @@ class BullmqRunner implements Runner {
       ...(o.delayMs === undefined ? {} : { delay: o.delayMs }),
       ...(o.priority === undefined ? {} : { priority: o.priority }),
     };
-    const added = await (this.#coalesce ? this.#add(name, envelope, opts) : this.#queue.add(name, envelope, opts));
+    const added = await this.#store(this.#coalesce ? () => this.#add(name, envelope, opts) : () => this.#queue.add(name, envelope, opts));
     const id = added.id ?? '';
     this.#events.emit('accepted', id, name, 1);
     return { id, job: name, result: (r) => this.#result(id, name, r) };
+  }
+
+  /**
+   * Runs one store write for submit() within the contract's bounds: at most `maxPending` at
+   * once (QueueFullError past it, at once), and an answer within `timeoutMs`
+   * (ServiceUnavailableError; the write goes on, and the job may yet be stored). A store that
+   * hangs would otherwise hold every submit, and its job in memory, for as long as it hangs.
+   */
+  #store(write: () => Promise<Job>): Promise<Job> {
+    const { timeoutMs, maxPending } = this.#limits;
+    const service = this.id === 'bullmq-redis' ? 'redis' : 'postgres';
+    if (this.#pendingSubmits >= maxPending) {
+      return Promise.reject(new QueueFullError(`submits waiting for ${service === 'redis' ? 'Redis' : 'PostgreSQL'}`, maxPending, 'the store is slow or unreachable: check it, slow the producer down, or raise maxPendingSubmits'));
+    }
+    this.#pendingSubmits++;
+    const written = write().finally(() => this.#pendingSubmits--);
+    return new Promise<Job>((resolve, reject) => {
+      const deadline = deadlines.add(timeoutMs, () => {
+        reject(new ServiceUnavailableError(service, `Runner \`${this.id}\` could not store the job within ${timeoutMs} ms: its store is not answering`, 'check that the store is running and reachable; the job may still be stored once it answers, so retry with the same `id` to run it once'));
+      });
+      written.then(
+        (job) => {
+          deadlines.remove(deadline);
+          resolve(job);
+        },
+        (error: unknown) => {
+          deadlines.remove(deadline);
+          reject(toError(error));
+        },
+      );
+    });
   }
 
   // PostgreSQL only: submits made in the same turn of the event loop go to the store as one
@@ -500,7 +547,7 @@ class BullmqRunner implements Runner {
     const stored = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
     if (this.#tuning.cleanup && stored === 0 && (counts.active ?? 0) === 0) {
       // Nothing left for a later runner: remove every key / row this queue made.
-      await this.#queue.obliterate({ force: true }).catch((error: unknown) => (this.lastError = toError(error)));
+      await this.#queue.obliterate({ force: true }).catch((error: unknown) => this.#onError(error));
     }
     this.#stopped = true;
     for (const id of [...this.#waiters.keys()]) this.#settle(id, (w) => w.reject(new RunnerStoppedError(this.id)));

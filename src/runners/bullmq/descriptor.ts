@@ -23,7 +23,7 @@ export const redisDescriptor: RunnerDescriptor<'bullmq-redis'> = {
   summary: 'BullMQ on Redis: durable, retried, run by any process that reaches the store',
   traits,
   services: ['redis'],
-  options: ['concurrency', 'queue', 'redisUrl', 'tuning'],
+  options: ['concurrency', 'queue', 'redisUrl', 'tuning', 'submitTimeoutMs', 'maxPendingSubmits'],
   tuning: [...tuning, 'prefix'],
   load: async () => (await import('./bullmq-redis-runner.ts')).createBullmqRedisRunner,
 };
@@ -33,7 +33,7 @@ export const postgresDescriptor: RunnerDescriptor<'bullmq-postgres'> = {
   summary: 'BullMQ 6 on PostgreSQL: durable, retried, run by any process that reaches the store',
   traits,
   services: ['postgres'],
-  options: ['concurrency', 'queue', 'databaseUrl', 'tuning'],
+  options: ['concurrency', 'queue', 'databaseUrl', 'tuning', 'submitTimeoutMs', 'maxPendingSubmits'],
   tuning: [...tuning, 'schema'],
   load: async () => (await import('./bullmq-postgres-runner.ts')).createBullmqPostgresRunner,
 };

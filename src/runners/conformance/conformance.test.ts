@@ -6,15 +6,17 @@
 // (`it.runIf`) and the report says which one ran.
 
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS } from '../../contract.ts';
-import type { Json, Runner, RunnerId, RunnerOptions, SubmitOptions } from '../../contract.ts';
+import type { Json, Runner, RunnerId, RunnerOptions, SubmitOptions, Ticket } from '../../contract.ts';
 import {
   describeValue,
   InvalidJobDataError,
   InvalidOptionError,
   JobFailedError,
   NeedAQueueError,
+  QueueFullError,
+  ServiceUnavailableError,
   ResultUnavailableError,
   RunnerStoppedError,
   UnknownJobError,
@@ -25,6 +27,8 @@ import { createRunner, descriptors } from '../registry.ts';
 import { recordEvents } from './events.ts';
 import { conformanceOptions, producerOnlyOptions } from './fixtures.ts';
 import { killChildren, spawnChild } from './spawn-child.ts';
+import { startStoreProxy, type StoreProxy } from './store-proxy.ts';
+import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 
 const live = new Set<Runner>();
 
@@ -40,7 +44,7 @@ afterEach(async () => {
   live.clear();
 });
 
-describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions }) => {
+describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, services }) => {
   describe('submit and complete', () => {
     it('runs a submitted job and reports accepted, started, completed in that order', async () => {
       const runner = await open(id);
@@ -247,6 +251,48 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions }) => {
       const producer = await open(id, producerOnlyOptions(id, queue));
       const ticket = await producer.submit('noop', null);
       await child.printed(`"type":"completed","jobId":"${ticket.id}"`, 15_000);
+    });
+  });
+
+  describe('a store that stops answering or goes away (runners with a store)', () => {
+    const proxies: StoreProxy[] = [];
+    afterEach(() => {
+      // Thawed before the runners stop (afterEach hooks run in reverse order of declaration).
+      for (const proxy of proxies) proxy.thaw();
+    });
+    afterAll(async () => {
+      await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+    });
+
+    async function viaProxy(extra: RunnerOptions): Promise<{ proxy: StoreProxy; options: RunnerOptions }> {
+      const proxy = await startStoreProxy(id === 'bullmq-redis' ? testRedisUrl() : testDatabaseUrl());
+      proxies.push(proxy);
+      const base = conformanceOptions(id);
+      return { proxy, options: { ...base, ...(id === 'bullmq-redis' ? { redisUrl: proxy.url } : { databaseUrl: proxy.url }), ...extra } };
+    }
+
+    it.runIf(services.length > 0)('rejects a submit the store does not answer within submitTimeoutMs, and bounds the submits waiting', async () => {
+      const { proxy, options } = await viaProxy({ submitTimeoutMs: 300, maxPendingSubmits: 5 });
+      const runner = await open(id, options);
+      proxy.freeze();
+      const waiting = Array.from({ length: 5 }, () => runner.submit('noop', null).catch((error: unknown) => error));
+      await expect(runner.submit('noop', null)).rejects.toThrow(QueueFullError);
+      for (const error of await Promise.all(waiting)) expect(error).toBeInstanceOf(ServiceUnavailableError);
+      proxy.thaw();
+      // Once the store answers, the waiting writes settle and submits are accepted again.
+      const log = recordEvents(runner);
+      let ticket: Ticket | undefined;
+      await expect.poll(async () => (ticket ??= await runner.submit('noop', null).catch(() => undefined)) !== undefined, { timeout: 15_000 }).toBe(true);
+      await log.waitFor('completed', 1, { jobId: ticket?.id, timeoutMs: 15_000 });
+    });
+
+    it.runIf(services.length > 0)('hands a background error (its store connection reset) to onError', async () => {
+      const errors: Error[] = [];
+      const { proxy, options } = await viaProxy({ onError: (error) => errors.push(error) });
+      await open(id, options);
+      proxy.cut();
+      await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      proxy.restore();
     });
   });
 

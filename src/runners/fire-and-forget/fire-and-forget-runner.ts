@@ -8,21 +8,17 @@
 // In-flight jobs are tracked only so that stop() can drain them; nothing is kept anywhere
 // else, so a process that dies takes every job with it.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, newJobId, stopOnce, toError, until } from '../support.ts';
+import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
 
-function reportToStderr(error: Error, event: LifecycleEvent): void {
-  process.stderr.write(`[fire-and-forget] job ${event.job} (${event.jobId}) failed: ${error.message}\n`);
-}
-
 export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const onError = options.onError ?? reportToStderr;
+  const onError = errorSink('fire-and-forget', options.onError);
   const events = new EventHub();
   // Each in-flight job's abort controller: stop() aborts what it abandons.
   const inFlight = new Map<string, AbortController>();

@@ -8,11 +8,11 @@
 // replies either), so ticket.result() rejects at once with ResultUnavailableError and failures
 // go to `onError` (or a line on stderr), never to an unhandled rejection.
 
-import type { Json, LifecycleEvent, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { BoundedChannel, consume } from '../../otp/stage.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until } from '../support.ts';
+import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
@@ -23,16 +23,12 @@ interface StageJob {
   readonly data: Json;
 }
 
-function reportToStderr(error: Error, event: LifecycleEvent): void {
-  process.stderr.write(`[stage] job ${event.job} (${event.jobId}) failed: ${error.message}\n`);
-}
-
 export function createStageRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const bufferSize = options.tuning?.bufferSize ?? 64;
   if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) throw new InvalidOptionError('tuning.bufferSize', 'an integer >= 1', bufferSize);
   const concurrency = concurrencyOption(options.concurrency, 4);
-  const onError = options.onError ?? reportToStderr;
+  const onError = errorSink('stage', options.onError);
   const events = new EventHub();
   // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.
   const channel = new BoundedChannel<StageJob>(bufferSize, 'stage', ({ id, job }) => events.emit('accepted', id, job, 1));

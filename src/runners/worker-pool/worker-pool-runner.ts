@@ -23,7 +23,7 @@ import { Piscina } from 'piscina';
 import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
-import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
+import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 import type { PoolTask } from './pool-worker.ts';
 
@@ -48,6 +48,9 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
   // atomics 'disabled': with the default, an idle-looking thread parks in Atomics.wait between
   // tasks, which freezes the timers of the other jobs sharing that thread.
   const pool = new Piscina<PoolTask, Json>({ filename: entry, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: Math.ceil(concurrency / threads), atomics: 'disabled' });
+  // A thread that dies with no job of ours on it is a background error, not a lost one.
+  const onError = errorSink('worker-pool', options.onError);
+  pool.on('error', (error: unknown) => onError(error));
   const events = new EventHub();
   const live = new Map<string, Live>();
   const started = new BroadcastChannel(channelName);
