@@ -10,14 +10,24 @@ import { referenceProblems, type Repo } from './doc-references.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function repoOf(files: readonly string[]): Repo {
+function repoOf(files: readonly string[], isOutput: (relative: string) => boolean = () => false): Repo {
   const all = new Set(files);
   for (const file of files) for (let dir = path.posix.dirname(file); dir !== '.'; dir = path.posix.dirname(dir)) all.add(dir);
   const names = new Set(files.map((f) => path.posix.basename(f)));
-  return { has: (p) => all.has(p), hasName: (n) => names.has(n) };
+  return { has: (p) => all.has(p), hasName: (n) => names.has(n), isOutput };
 }
 
-const example = repoOf(['README.md', 'bench/README.md', 'bench/harness.ts', 'src/otp/task.ts', 'lessons/01-fire-and-forget.md', 'lessons/02-task.md']);
+const example = repoOf(['README.md', 'bench/README.md', 'bench/harness.ts', 'src/otp/task.ts', 'lessons/01-fire-and-forget.md', 'lessons/02-task.md'], (p) => p.startsWith('site/dist'));
+
+/** What git ignores is written by a command (a build, a screenshot folder): naming it is fine. */
+function ignoredByGit(relative: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', '--no-index', `${relative}/`], { cwd: ROOT, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('referenceProblems', () => {
   it.each([
@@ -41,6 +51,7 @@ describe('referenceProblems', () => {
     ['a link between lessons, with an anchor', 'lessons/02-task.md', '[before](./01-fire-and-forget#the-metrics-example) and [same](/01-fire-and-forget.html)'],
     ['code paths that exist, and placeholders', 'README.md', '`src/otp/task.ts`, `bench/README.md`, `bench/results/<timestamp>-quick.json`, `bench/micro/*.ts`, `lessons/NN-slug.md`'],
     ['a user\'s results file in a comment', 'src/a.ts', '// e.g. bench/results/2026-11-28T17-30-00Z-quick.json'],
+    ['a folder a command writes', 'README.md', 'The site goes to `site/dist/`.'],
     ['a path in code, not a comment', 'src/a.ts', "const file = 'bench/whatever.json';"],
     ['test fixtures naming files they create', 'src/a.test.ts', '// writes src/server.ts into a scratch folder'],
   ])('accepts %s', (_what, file, text) => {
@@ -53,7 +64,7 @@ describe('this repo', () => {
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
       .split('\0')
       .filter((f) => f !== '');
-    const repo = repoOf(files);
+    const repo = repoOf(files, ignoredByGit);
     const self = path.posix.relative(ROOT.replace(/\\/g, '/'), fileURLToPath(import.meta.url).replace(/\\/g, '/'));
     const checked = files.filter((f) => /\.(md|ts|mts|js|vue|css|json|exs|sh|yml|yaml)$/.test(f) && f !== 'package-lock.json' && !f.startsWith('bench/results/') && f !== self && f !== 'src/testing/doc-references.ts');
     expect(checked.length).toBeGreaterThan(50);

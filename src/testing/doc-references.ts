@@ -18,6 +18,8 @@ export interface Repo {
   readonly has: (relative: string) => boolean;
   /** True when some file in the repo has this name (`README.md`). */
   readonly hasName: (name: string) => boolean;
+  /** True for a path the repo ignores because a command writes it (`site/.vitepress/dist/`). */
+  readonly isOutput: (relative: string) => boolean;
 }
 
 const DOC_CITATION = /\b([A-Z][A-Z0-9_-]*\.md)\b/g;
@@ -54,7 +56,7 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
       }
       for (const match of line.matchAll(CODE_PATH)) {
         const mentioned = match[1] ?? '';
-        if (!EXAMPLE.test(mentioned) && !repo.has(normal(mentioned))) at(`names ${mentioned}, which is not in the repo`);
+        if (!EXAMPLE.test(mentioned) && !repo.has(normal(mentioned)) && !repo.isOutput(normal(mentioned))) at(`names ${mentioned}, which is not in the repo`);
       }
     }
     if (isCode && /^\s*(\/\/|\*|\/\*)/.test(line)) {
