@@ -77,7 +77,7 @@ describe('the verdict: one row per runner', () => {
   it('shows the failure lab column only when the lab has cells, and says so until then', () => {
     const without = verdictOf(results(), inputs);
     expect(verdictTable(without)[0]).not.toContain('loses');
-    expect(formatVerdict(without, formatTable)).toMatch(/failure lab's to measure \(not in this run\)/);
+    expect(formatVerdict(without, formatTable)).toMatch(/failure lab's to measure \(not in this run: `need-a-queue lab`\)/);
     const withLab = verdictOf(results(), { ...inputs, losses: (id) => (id === 'task' ? 'every pending job on SIGKILL' : 'none') });
     expect(verdictTable(withLab)[0]).toContain('loses');
     expect(verdictTable(withLab)[1]?.at(-1)).toBe('every pending job on SIGKILL');

@@ -16,6 +16,7 @@
 
 import type { RunnerTraits } from '../src/contract.ts';
 import { describeRunner, isRunnerId } from '../src/runners/registry.ts';
+import { labMatrix, runnerLosses } from './lab/matrix.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 
@@ -161,15 +162,16 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
 }
 
 /**
- * The verdict of a results file with the runners' declared traits from their descriptors.
- * `losses`: the hook for the failure lab, one cell per runner saying what it lost; until the
- * lab's cells are in the results file, the column is left out and a line says so.
+ * The verdict of a results file: the runners' declared traits from their descriptors, and
+ * what each lost from the failure lab's cells in the same file (bench/lab/matrix.ts). A file
+ * without lab cells leaves the column out, and a line says so.
  */
-export function verdictFor(results: BenchResults, losses?: (runner: string) => string | undefined): Verdict {
+export function verdictFor(results: BenchResults): Verdict {
+  const lab = labMatrix(results);
   return verdictOf(results, {
     traits: (id) => (isRunnerId(id) ? describeRunner(id).traits : undefined),
     isRunner: isRunnerId,
-    ...(losses === undefined ? {} : { losses }),
+    losses: (id) => runnerLosses(lab, id),
   });
 }
 
@@ -233,12 +235,14 @@ export function verdictLegend(v: Verdict): string[] {
     `loop lag: event-loop lag p99 while draining ${v.lagJobs === undefined ? '' : `${v.lagJobs} `}cpu 5ms jobs, what every other request in the process waits; lower is better`,
     `heap per pending job: heap growth ÷ jobs accepted and not yet run${v.memoryJobs === undefined ? '' : ` (${compactNumber(v.memoryJobs)} submitted)`}; a store's own memory (Redis, PostgreSQL) is not counted`,
     ...(v.singleRun.length === 0 ? [] : [`single run (this profile repeats them once): ${v.singleRun.join(', ')}; measure with --profile full before ranking on them`]),
+    v.rows.some((r) => r.loses !== undefined)
+      ? "loses: the failure lab's cells for the runner (its table has each fault, measured beside what the traits predict)"
+      : "loses: what each runner loses in a crash, a restart or a deploy is the failure lab's to measure (not in this run: `need-a-queue lab`)",
   ];
 }
 
 export function formatVerdict(v: Verdict, table: (rows: readonly (readonly string[])[]) => string): string {
   const lines = ['verdict: what each runner guarantees, and what it costs on this machine', table(verdictTable(v)).trimEnd(), ...verdictLegend(v)];
-  if (!v.rows.some((r) => r.loses !== undefined)) lines.push('loses: what each runner loses in a crash, a restart or a deploy is the failure lab\'s to measure (not in this run)');
   for (const reading of v.readings) lines.push(`=> ${reading}`);
   return lines.join('\n') + '\n';
 }
