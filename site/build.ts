@@ -44,12 +44,14 @@ function restore(name: string, value: string | undefined): void {
  * bundle, a copy of src/errors.ts, so `instanceof` fails; it is rebuilt here by its code, so
  * the CLI prints it as a user's mistake (exit 2) rather than a stack trace.
  */
-function asSiteSourceError(error: unknown): SiteSourceError | undefined {
+export function asSiteSourceError(error: unknown): SiteSourceError | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   // VitePress checks every link between pages and lists the dead ones before it throws this.
   const dead = /(\d+) dead link\(s\) found/.exec(error instanceof Error ? error.message : '');
   if (dead !== null) return new SiteSourceError('lessons/', `${dead[1]} link(s) point at pages that do not exist (listed above as "Found dead link")`, 'fix each link, or add the page it points at');
-  const e = error as { code?: unknown; where?: unknown; problem?: unknown; fix?: unknown };
-  if (e.code !== 'SITE_SOURCE' || typeof e.where !== 'string' || typeof e.problem !== 'string' || typeof e.fix !== 'string') return undefined;
+  // Rollup, which runs the page render, renames the code of an error it passes on (PLUGIN_ERROR)
+  // and keeps the original as pluginCode.
+  const e = error as { code?: unknown; pluginCode?: unknown; where?: unknown; problem?: unknown; fix?: unknown };
+  if ((e.code !== 'SITE_SOURCE' && e.pluginCode !== 'SITE_SOURCE') || typeof e.where !== 'string' || typeof e.problem !== 'string' || typeof e.fix !== 'string') return undefined;
   return new SiteSourceError(e.where, e.problem, e.fix);
 }
