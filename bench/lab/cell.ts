@@ -44,8 +44,10 @@ export interface Extra {
 export interface CellResult {
   readonly outcomes: Outcomes;
   readonly extras: readonly Extra[];
-  /** One line: jobs, concurrency, deadlines, lock and stall settings. */
+  /** One line, the same for every runner: the jobs, the fault, the deadlines. */
   readonly setup: string;
+  /** This runner's settings: concurrency (or none), maxQueue, lock and stall durations. */
+  readonly settings: string;
 }
 
 /** `metric op value`: one thing a cell should show. */

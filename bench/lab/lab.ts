@@ -101,6 +101,7 @@ function toMeasurements(fault: Fault, subject: LabSubject, result: CellResult): 
     const value = valueOf(result, metric);
     return jsonNotes({
       setup: result.setup,
+      settings: result.settings,
       reason: expectation.reason,
       ...(checks.length === 0 ? {} : { expect: checks.map(describeCheck).join(' and '), agrees: checks.every((c) => holds(c, value)) }),
     });

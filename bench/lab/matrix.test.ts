@@ -7,7 +7,7 @@ import { sampleResults } from '../test-fixtures.ts';
 import { formatLab, labGrid, labMatrix, runnerLosses } from './matrix.ts';
 
 function m(subject: string, fault: string, metric: string, value: number, notes: Record<string, string | boolean> = {}) {
-  return withSummary({ scenario: 'lab', subject, case: fault, metric, unit: 'jobs', better: 'lower', samples: [value], notes: { setup: `${fault} setup`, reason: `${fault} reason`, ...notes } });
+  return withSummary({ scenario: 'lab', subject, case: fault, metric, unit: 'jobs', better: 'lower', samples: [value], notes: { setup: `${fault} setup`, settings: 'c=10', reason: `${fault} reason`, ...notes } });
 }
 
 function results(): BenchResults {
@@ -44,7 +44,7 @@ describe('labMatrix', () => {
       ['redis-no-aof', 'fire-and-forget', 'n/a'],
       ['redis-no-aof', 'bullmq-redis', 'DISAGREES'],
     ]);
-    expect(matrix.rows[1]).toEqual(['sigkill', 'bullmq-redis', '0 lost of 60 · 57 done · 3 done twice+', 'lost = 0', 'agrees', 'sigkill reason']);
+    expect(matrix.rows[1]).toEqual(['sigkill', 'bullmq-redis', 'c=10', '0 lost of 60 · 57 done · 3 done twice+', 'lost = 0', 'agrees', 'sigkill reason']);
   });
 
   it('flags a disagreeing cell with both sides, and says the measurement wins', () => {

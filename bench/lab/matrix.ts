@@ -22,7 +22,10 @@ export interface LabCell {
   /** What the traits predict (`lost = 0 and …`), or why the fault does not apply / the cell failed. */
   readonly expected: string;
   readonly reason: string;
+  /** The fault's setup, the same for every runner. */
   readonly setup: string;
+  /** This runner's settings (concurrency, bounds, lock and stall durations). */
+  readonly settings: string;
   /** Metric → value, for a caller that wants one number (the site, a test). */
   readonly values: ReadonlyMap<string, number>;
 }
@@ -41,6 +44,7 @@ export interface LabMatrix {
 
 interface Notes {
   readonly setup?: string;
+  readonly settings?: string;
   readonly reason?: string;
   readonly expect?: string;
   readonly agrees?: boolean;
@@ -108,11 +112,12 @@ export function labMatrix(results: BenchResults): LabMatrix {
           expected: checked.map((m) => notesOf(m).expect).join(' and '),
           reason: first.reason ?? '',
           setup: first.setup ?? '',
+          settings: first.settings ?? '',
           values: new Map(ms.map((m) => [m.metric, m.median])),
         });
       } else if (skip !== undefined) {
         const na = skip.reason.startsWith('does not apply');
-        cells.push({ runner, fault, verdict: na ? 'n/a' : 'error', measured: '-', expected: skip.reason, reason: na ? '' : skip.fix, setup: '', values: new Map() });
+        cells.push({ runner, fault, verdict: na ? 'n/a' : 'error', measured: '-', expected: skip.reason, reason: na ? '' : skip.fix, setup: '', settings: '', values: new Map() });
       }
     }
   }
@@ -123,8 +128,8 @@ export function labMatrix(results: BenchResults): LabMatrix {
     faults,
     runners,
     cells,
-    header: ['fault', 'runner', 'measured', 'expected', 'verdict', 'why'],
-    rows: cells.map((c) => [c.fault, c.runner, c.measured, c.expected, c.verdict, c.reason]),
+    header: ['fault', 'runner', 'settings', 'measured', 'expected', 'verdict', 'why'],
+    rows: cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason]),
     flags,
   };
 }
@@ -175,7 +180,7 @@ export function formatLab(matrix: LabMatrix): string {
     for (const c of cells) {
       parts.push(c.verdict === 'n/a' || c.verdict === 'error'
         ? `  ${c.runner.padEnd(16)} ${c.verdict}: ${c.expected}`
-        : `  ${c.runner.padEnd(16)} ${c.measured}\n  ${''.padEnd(16)} expected ${c.expected}: ${c.verdict}, because ${c.reason}`);
+        : `  ${c.runner.padEnd(16)} ${c.measured}\n  ${''.padEnd(16)} expected ${c.expected}: ${c.verdict}, because ${c.reason} [${c.settings}]`);
     }
   }
   if (matrix.flags.length > 0) parts.push('', 'Cells that disagree with what the traits predict (the measurement wins):', ...matrix.flags.map((f) => `  ${f}`));

@@ -43,7 +43,7 @@ export function labFigure(spec: BlockSpec, context: BlockContext): string {
     spec.title === undefined ? '' : `<p class="naq-figure-title">${escapeXml(spec.title)}</p>`,
     table(labGrid(matrix), (row) => row.some((cell) => cell.endsWith('(!)'))),
     caption(reference),
-    table([['fault', 'runner', 'measured', 'expected', 'verdict', 'why'], ...matrix.cells.map((c) => [c.fault, c.runner, c.measured, c.expected, c.verdict, c.reason])], (row) => row[4] === 'DISAGREES'),
+    table([matrix.header, ...matrix.cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason])], (row) => row[5] === 'DISAGREES'),
   ];
   const local = context.sources.local;
   if (local !== undefined && hasLab(local)) {

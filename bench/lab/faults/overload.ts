@@ -50,7 +50,8 @@ export const overload: Fault = {
           { metric: 'behind schedule', value: Number(answer.behind), unit: 'jobs', better: 'lower' },
           { metric: 'rss growth', value: Math.round((Number(after.rss) - Number(before.rss)) / 2 ** 20), unit: 'MiB', better: 'lower' },
         ],
-        setup: `sleep ${JOB_MS}ms jobs, ${describeSettings(context.subject, { concurrency: CONCURRENCY, maxQueue: MAX_QUEUE })}; offered ${ratePerSecond}/s for ${OVERLOAD_MS} ms, 16 submits at a time`,
+        setup: `sleep ${JOB_MS}ms jobs offered at twice the drain rate (at most ${MAX_OFFER_PER_SECOND}/s) for ${OVERLOAD_MS} ms, 16 submits at a time, then a stop without drain`,
+        settings: `${describeSettings(context.subject, { concurrency: CONCURRENCY, maxQueue: MAX_QUEUE })}, offered ${ratePerSecond}/s`,
       };
     } finally {
       session.child.kill('SIGKILL');

@@ -52,7 +52,8 @@ export const sigkill: Fault = {
           { metric: 'recovered', value: finishes.length, unit: 'jobs', better: 'higher' },
           ...(finishes.length === 0 ? [] : [{ metric: 'last recovered job done after', value: Math.round(lastFinish - killedAt), unit: 'ms', better: 'lower' as const }]),
         ],
-        setup: `${JOBS} × sleep ${JOB_MS}ms, ${describeSettings(context.subject, { concurrency: CONCURRENCY })}; SIGKILL once ${CONCURRENCY} are done (or ${2 * CONCURRENCY} running)`,
+        setup: `${JOBS} × sleep ${JOB_MS}ms; SIGKILL once ${CONCURRENCY} are done (or ${2 * CONCURRENCY} running), then a fresh process`,
+        settings: describeSettings(context.subject, { concurrency: CONCURRENCY }),
       };
     } finally {
       first.child.kill('SIGKILL');
@@ -97,7 +98,8 @@ export const sigterm: Fault = {
           { metric: 'exit code', value: typeof code === 'number' ? code : -1, unit: 'code', better: 'lower' },
           { metric: 'stop took', value: Math.round(tookMs), unit: 'ms', better: 'lower' },
         ],
-        setup: `${JOBS} × sleep ${JOB_MS}ms, ${describeSettings(context.subject, { concurrency: CONCURRENCY })}; SIGTERM → stop({ drain: true, timeoutMs: ${DRAIN_DEADLINE_MS} })`,
+        setup: `${JOBS} × sleep ${JOB_MS}ms; SIGTERM → stop({ drain: true, timeoutMs: ${DRAIN_DEADLINE_MS} })`,
+        settings: describeSettings(context.subject, { concurrency: CONCURRENCY }),
       };
     } finally {
       session.child.kill('SIGKILL');

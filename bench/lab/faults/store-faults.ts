@@ -73,7 +73,8 @@ function redisFault(p: Persistence): Fault {
         return {
           outcomes: await count(context, place),
           extras: [{ metric: 'submits/s', value: Math.round(perSecond), unit: 'jobs/s', better: 'higher' }],
-          setup: `${REDIS_JOBS} × one awaited submit at a time, Redis ${p.label}, SIGKILL + restart, then a worker at c=10`,
+          setup: `${REDIS_JOBS} × one awaited submit at a time, Redis ${p.label}, SIGKILL + restart, then a worker`,
+          settings: describeSettings(context.subject, { concurrency: 10 }),
         };
       } finally {
         producer.child.kill('SIGKILL');
@@ -112,7 +113,8 @@ export const postgresImmediate: Fault = {
       return {
         outcomes: await count(context, place),
         extras: [{ metric: 'last job done after', value: Math.round(last - crashedAt), unit: 'ms', better: 'lower' }],
-        setup: `${PG_JOBS} × sleep 20ms, ${describeSettings(context.subject, { concurrency: PG_CONCURRENCY })}, synchronous_commit on; pg_ctl stop -m immediate + start after 20 done`,
+        setup: `${PG_JOBS} × sleep 20ms, synchronous_commit on; pg_ctl stop -m immediate + start after 20 done`,
+        settings: describeSettings(context.subject, { concurrency: PG_CONCURRENCY }),
       };
     } finally {
       session.child.kill('SIGKILL');
