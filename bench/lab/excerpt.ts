@@ -15,6 +15,7 @@ export function labExcerpt(results: BenchResults, file: string): string {
   const grid = labGrid(matrix);
   // Faults across is too wide for a README: faults down, runners across.
   const rows = grid[0]!.map((_, c) => grid.map((row) => row[c] ?? ''));
+  rows[0]![0] = 'fault';
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const minutes = ((results.scenarioDurationsMs?.lab ?? results.durationMs) / 60_000).toFixed(1);
   const env = results.environment;
