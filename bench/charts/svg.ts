@@ -64,6 +64,8 @@ export interface LinePoint {
   readonly min?: number;
   readonly max?: number;
   readonly tooltip: string;
+  /** Written beside the point: what a log axis makes hard to read off. */
+  readonly label?: string;
 }
 
 export interface LineSeries {
@@ -308,6 +310,7 @@ export function lineChart(spec: LineChartSpec): string {
         marks.push(`<path class="naq-whisker" d="M${px} ${r1(clampY(p.min))}V${r1(clampY(p.max))}M${r1(px - 3)} ${r1(clampY(p.min))}h6M${r1(px - 3)} ${r1(clampY(p.max))}h6" stroke="${series.color}" stroke-width="1.2" fill="none"/>`);
       }
       marks.push(`<circle cx="${px}" cy="${r1(clampY(p.y))}" r="3.2" fill="${series.color}"><title>${escapeXml(p.tooltip)}</title></circle>`);
+      if (p.label !== undefined) marks.push(`<text class="naq-point-label" x="${r1(px + 5)}" y="${r1(clampY(p.y) - 6)}" fill="currentColor" font-size="10.5">${escapeXml(p.label)}</text>`);
     }
     parts.push(`<g class="naq-series">${marks.join('')}</g>`);
   }

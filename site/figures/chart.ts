@@ -94,14 +94,22 @@ function lines(title: string, selection: Selection, rows: readonly FigureRow[], 
   const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((v) => v > 0);
   const legend: LegendItem[] = series.filter((s) => s.dashed !== true).map((s) => ({ label: s.label, color: s.color, dashed: false }));
   if (hasLocal) legend.push({ label: 'dashed: this machine', color: '#8a8f98', dashed: true });
+  const xLog = Math.max(...xs) / Math.max(Math.min(...xs), 1e-9) > 20;
+  // A log axis only where the values span more than 50×; then each point's value is written
+  // beside it (when there are few enough to read), since a log axis hides the size of a gap.
+  const yLog = ys.length === series.flatMap((s) => s.points).length && Math.max(...ys) / Math.min(...ys) > 50;
+  const labelled = yLog && series.flatMap((s) => s.points).length <= 16 ? series.map((s) => ({ ...s, points: s.points.map((p) => ({ ...p, label: formatNumber(p.y) })) })) : series;
+  // A few whole numbers (1, 2 and 4 worker processes) are ticked where they are, and only there.
+  const distinct = [...new Set(xs)].sort((a, b) => a - b);
+  const xTicks = !xLog && distinct.length <= 10 && distinct.every(Number.isInteger) ? { xTicks: distinct } : {};
   return lineChart({
     title,
-    xAxis: xName,
-    yAxis: axisTitle(selection.metric, unit),
-    // A log axis only where the values span more than 20× (offered rates, latency past saturation).
-    xScale: Math.max(...xs) / Math.max(Math.min(...xs), 1e-9) > 20 ? 'log' : 'linear',
-    yScale: ys.length === series.flatMap((s) => s.points).length && Math.max(...ys) / Math.min(...ys) > 50 ? 'log' : 'linear',
-    series,
+    xAxis: `${xName}${xLog ? ' (log scale)' : ''}`,
+    ...xTicks,
+    yAxis: `${axisTitle(selection.metric, unit)}${yLog ? ', log scale' : ''}`,
+    xScale: xLog ? 'log' : 'linear',
+    yScale: yLog ? 'log' : 'linear',
+    series: labelled,
     legend,
     caption,
   });

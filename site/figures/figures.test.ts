@@ -125,7 +125,10 @@ describe('```figure', () => {
     const html = render(block('scenario: latency', 'metric: p99 submit→done', 'chart: line'));
     expect(html.match(/<g class="naq-series">/g)).toHaveLength(1);
     expect(html.match(/<circle /g)).toHaveLength(3);
-    expect(text(html)).toContain('rate');
+    // 1 ms to 300 ms: a log axis, so each point's value is written beside it.
+    expect(text(html)).toContain('p99 submit→done (ms), log scale');
+    expect(html.match(/class="naq-point-label"[^>]*>([^<]*)</g)?.map((m) => m.replace(/.*>/, '').replace(/<$/, ''))).toEqual(['1.00', '2.00', '300']);
+    expect(text(html)).toContain('rate (log scale)');
   });
 
   it('defaults subjects and cases to what the reference has, and draws no chart with chart: none', () => {
