@@ -170,6 +170,32 @@ describe('GenServer', () => {
     expect((outcome[0] as CallTimeoutError).timeoutMs).toBe(5000);
   });
 
+  it('stop() lets the message in hand finish: its caller gets the reply, queued callers NoProcError, then terminate', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const server = await GenServer.start<null, 'slow' | 'next', string>({
+      init: () => null,
+      handleCall: async (request, state) => {
+        if (request === 'slow') {
+          await gate;
+          order.push('handler done');
+        }
+        return { reply: request, state };
+      },
+      terminate: () => void order.push('terminate'),
+    });
+    const inHand = server.call('slow');
+    const queued = server.call('next');
+    const stopped = server.stop().then(() => order.push('stopped'));
+    release();
+    await expect(inHand).resolves.toBe('slow');
+    await expect(queued).rejects.toBeInstanceOf(NoProcError);
+    await stopped;
+    expect(order).toEqual(['handler done', 'terminate', 'stopped']);
+    expect(server.status).toBe('stopped');
+  });
+
   it('runs terminate with reason normal on stop, and tells exit listeners', async () => {
     const reasons: ExitReason[] = [];
     const terminated: ExitReason[] = [];

@@ -17,7 +17,6 @@
 // caller get ServerCrashedError at once, queued casts are dropped (counted), later calls are
 // refused, and exit listeners (a supervisor) hear why.
 
-import { MAX_TIMER_MS } from '../contract.ts';
 import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
 import { EMPTY, Mailbox } from './mailbox.ts';
 
@@ -98,6 +97,9 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
   #timer: NodeJS.Timeout | undefined;
   #timerDeadline = Infinity;
   #droppedOnExit = 0;
+  // An async callback is running: stop() waits for it (see #await).
+  #inHand = false;
+  readonly #stopWaiters: (() => void)[] = [];
   readonly #drain = () => this.#run();
 
   private constructor(callbacks: ServerCallbacks<State, Call, Reply, Cast, Info>, state: State, options: ServerOptions) {
@@ -177,13 +179,17 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
   }
 
   /**
-   * Stops the server after the message in hand (queued messages are dropped and queued
-   * callers get NoProcError, as when an Elixir server stops). Resolves once terminate ran.
+   * Stops the server after the message in hand: an async callback still running finishes and
+   * its caller gets the reply; then queued messages are dropped and queued callers get
+   * NoProcError, as when an Elixir server stops. Resolves once terminate ran.
    */
   stop(): Promise<void> {
     if (this.#status !== 'running') return Promise.resolve();
-    this.#exit({ kind: 'normal' });
-    return Promise.resolve();
+    if (!this.#inHand) {
+      this.#exit({ kind: 'normal' });
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#stopWaiters.push(resolve));
   }
 
   #enqueue(kind: number, payload: unknown): void {
@@ -231,13 +237,20 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
 
   /** Async callback: the next message waits for it, which is what keeps order. */
   #await(kind: number, payload: unknown, outcome: PromiseLike<unknown>): void {
+    this.#inHand = true;
     outcome.then(
       (value) => {
+        this.#inHand = false;
         if (this.#status !== 'running') return;
         this.#settle(kind, payload, value);
-        this.#run();
+        // stop() came while this message was in hand: it is answered; now the server stops.
+        if (this.#stopWaiters.length > 0) this.#exit({ kind: 'normal' });
+        else this.#run();
       },
-      (error: unknown) => this.#exit({ kind: 'crash', error: asError(error) }),
+      (error: unknown) => {
+        this.#inHand = false;
+        this.#exit({ kind: 'crash', error: asError(error) });
+      },
     );
   }
 
@@ -277,8 +290,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
   #armTimer(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerDeadline = deadline;
-    // Capped at the longest timer Node keeps (a longer one fires after 1 ms); the sweep re-arms.
-    this.#timer = setTimeout(() => this.#sweep(), Math.min(MAX_TIMER_MS, Math.max(0, deadline - performance.now()) + 1));
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(0, deadline - performance.now()) + 1);
     this.#timer.unref();
   }
 
@@ -328,6 +340,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
       // terminate is best effort: the server is already down.
     }
     for (const listener of this.#exitListeners) listener(reason);
+    for (const resolve of this.#stopWaiters.splice(0)) resolve();
   }
 }
 
