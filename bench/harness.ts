@@ -13,6 +13,7 @@ import { describeEnvironment, defaultResultsFile, withSummary, writeResults, SCH
 import { findBaselines } from './discover.ts';
 import { loadScenario } from './scenarios/index.ts';
 import type { BenchContext, BenchServices, Profile, ThroughputBaseline } from './types.ts';
+import { messageOf } from '../src/errors.ts';
 
 export interface RunBenchOptions {
   /** Runner ids and baseline ids, in display order. */
@@ -78,7 +79,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchOutcom
           if (m.samples.length > 0 && m.samples.every(Number.isFinite)) measurements.push(withSummary(m));
         }
       } catch (error) {
-        const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+        const message = messageOf(error);
         const fix = error !== null && typeof error === 'object' && 'fix' in error && typeof error.fix === 'string' ? error.fix : `run \`need-a-queue bench --scenarios ${name}\` alone to see the error, and report it`;
         skipped.push({ scenario: name, subject: '*', reason: `scenario failed: ${message}`, fix });
       }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import type { Json } from '../src/contract.ts';
-import { ResultsFileError } from '../src/errors.ts';
+import { ResultsFileError, messageOf } from '../src/errors.ts';
 import type { Measurement, Profile } from './types.ts';
 import { summarize } from './stats.ts';
 
@@ -113,7 +113,7 @@ export function readResults(file: string): BenchResults {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ResultsFileError(file, `cannot be read (${error instanceof Error ? error.message : String(error)})`, 'check the path; results live in bench/results/');
+    throw new ResultsFileError(file, `cannot be read (${messageOf(error)})`, 'check the path; results live in bench/results/');
   }
   let value: unknown;
   try {

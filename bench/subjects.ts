@@ -3,7 +3,7 @@
 // option it refuses) becomes a Skipped row with the reason and the fix, never a silent gap.
 
 import type { Runner, RunnerOptions } from '../src/contract.ts';
-import { NeedAQueueError, UnsupportedOptionError } from '../src/errors.ts';
+import { NeedAQueueError, UnsupportedOptionError, messageOf } from '../src/errors.ts';
 import { createRunner, isRunnerId, servicesFor } from '../src/runners/registry.ts';
 import type { BenchContext } from './types.ts';
 
@@ -36,7 +36,7 @@ export async function openRunner(id: string, context: BenchContext, options: Run
       return { runner: await createRunner(id, { ...base, ...rest }), note: UNBOUNDED_NOTE, unbounded: true };
     }
   } catch (error) {
-    if (error instanceof NeedAQueueError) return { skipped: { reason: error.message.split('\n')[0] ?? error.message, fix: error.fix } };
+    if (error instanceof NeedAQueueError) return { skipped: { reason: error.message, fix: error.fix } };
     throw error;
   }
 }
@@ -60,7 +60,7 @@ export async function guarded(context: BenchContext, subject: string, work: () =
 
 /** The skip row for a subject that threw: the error's own fix when it has one. */
 export function skipFailed(context: BenchContext, subject: string, error: unknown): void {
-  if (error instanceof NeedAQueueError) return context.skip(subject, error.message.split('\n')[0] ?? error.message, error.fix);
-  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof NeedAQueueError) return context.skip(subject, error.message, error.fix);
+  const message = messageOf(error);
   context.skip(subject, `failed: ${message}`, `run it alone (--runners ${subject}) to see the error, and report it`);
 }

@@ -8,11 +8,28 @@ export class NeedAQueueError extends Error {
   /** What the user can do about it. */
   readonly fix: string;
 
+  /** `message` says what went wrong in one line; `fix` (printed after it by the CLI) what to do. */
   constructor(code: string, message: string, fix: string, options?: { cause?: unknown }) {
-    super(`${message}\n  fix: ${fix}`, options);
+    super(message, options);
     this.code = code;
     this.fix = fix;
   }
+}
+
+/** Anything thrown, as an Error, so `cause` is always inspectable: the one way the kit does it. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') return new Error(value);
+  try {
+    return new Error(JSON.stringify(value) ?? typeof value);
+  } catch {
+    return new Error(Object.prototype.toString.call(value));
+  }
+}
+
+/** The message of anything thrown. */
+export function messageOf(value: unknown): string {
+  return toError(value).message;
 }
 
 /**
@@ -83,7 +100,7 @@ export class JobFailedError extends NeedAQueueError {
   readonly jobId: string;
   readonly attempts: number;
   constructor(job: string, jobId: string, attempts: number, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     super('JOB_FAILED', `Job \`${job}\` (${jobId}) failed after ${attempts} attempt(s): ${reason}`, 'see `cause` for the job\'s own error', { cause });
     this.jobId = jobId;
     this.attempts = attempts;
@@ -148,7 +165,7 @@ export class CallTimeoutError extends TimeoutError {
 export class ServerCrashedError extends NeedAQueueError {
   override name = 'ServerCrashedError';
   constructor(server: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     super('SERVER_CRASHED', `Server \`${server}\` crashed: ${reason}`, 'see `cause`; put the server under a supervisor to get a fresh one', { cause });
   }
 }
@@ -181,7 +198,7 @@ export class TaskCancelledError extends NeedAQueueError {
 export class TaskFailedError extends NeedAQueueError {
   override name = 'TaskFailedError';
   constructor(what: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     super('TASK_FAILED', `${what} failed: ${reason}`, 'see `cause` for the task\'s own error', { cause });
   }
 }

@@ -1,6 +1,6 @@
 // need-a-queue's command line. Wires the commands together and turns errors into exit
 // codes: 2 for bad input (unknown flag, runner, job, option, a corrupt results file), 1 for
-// anything else, with the error's `fix` line so nobody has to guess what to do next.
+// anything else, with the error's `fix` under its message so nobody has to guess what to do next.
 // Imported by nothing.
 
 import { Command, CommanderError } from 'commander';
@@ -64,7 +64,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof NeedAQueueError) {
-      process.stderr.write(`need-a-queue: ${error.message}\n`);
+      process.stderr.write(`need-a-queue: ${error.message}\n  fix: ${error.fix}\n`);
       return badInput.has(error.code) ? 2 : 1;
     }
     process.stderr.write(`need-a-queue: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -17,7 +17,7 @@
 // caller get ServerCrashedError at once, queued casts are dropped (counted), later calls are
 // refused, and exit listeners (a supervisor) hear why.
 
-import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
+import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError, toError } from '../errors.ts';
 import { EMPTY, Mailbox } from './mailbox.ts';
 
 /** What handleCall returns: the reply for the caller and the next state. */
@@ -231,7 +231,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
         }
       }
     } catch (error) {
-      this.#exit({ kind: 'crash', error: asError(error) });
+      this.#exit({ kind: 'crash', error: toError(error) });
     }
   }
 
@@ -249,7 +249,7 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
       },
       (error: unknown) => {
         this.#inHand = false;
-        this.#exit({ kind: 'crash', error: asError(error) });
+        this.#exit({ kind: 'crash', error: toError(error) });
       },
     );
   }
@@ -355,6 +355,3 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}

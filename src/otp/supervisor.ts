@@ -9,6 +9,7 @@
 // can move it.
 
 import type { ExitReason } from './gen-server.ts';
+import { toError } from '../errors.ts';
 
 export interface SupervisedChild {
   onExit(listener: (reason: ExitReason) => void): () => void;
@@ -152,7 +153,7 @@ export class Supervisor<Child extends SupervisedChild = SupervisedChild> {
       },
       (error: unknown) => {
         // A child that cannot even start is as bad as one that keeps crashing.
-        const failure = error instanceof Error ? error : new Error(String(error));
+        const failure = toError(error);
         this.#emit({ type: 'restart-failed', child: id, error: failure });
         this.#giveUp(id, failure);
       },

@@ -10,7 +10,7 @@
 // Cheap on purpose (a task is about 1 µs): await's timeout shares one timer (deadlines.ts), and
 // the AbortController is made only when someone can see its signal.
 
-import { TaskCancelledError, TaskFailedError, TimeoutError } from '../errors.ts';
+import { TaskCancelledError, TaskFailedError, TimeoutError, toError } from '../errors.ts';
 import { type Deadline, deadlines } from './deadlines.ts';
 
 export type TaskOutcome<T> =
@@ -99,7 +99,7 @@ export class Task<T> {
     try {
       promise = Promise.resolve(work.length === 0 ? (work as () => Promise<T> | T)() : work(this.signal));
     } catch (error) {
-      promise = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      promise = Promise.reject(toError(error));
     }
     promise.then(
       (value) => this.#settle({ status: 'ok', value }),

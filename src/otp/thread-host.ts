@@ -9,7 +9,7 @@
 // the parent sees it as the thread's 'error': the same path as a `crash` job's uncaught exception.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { MailboxFullError, NeedAQueueError } from '../errors.ts';
+import { MailboxFullError, NeedAQueueError, messageOf } from '../errors.ts';
 import { GenServer, type ServerCallbacks } from './gen-server.ts';
 import { CALL, DROPPED, FAILED, READY, REPLY, type HostData, type ToHost } from './thread-protocol.ts';
 
@@ -37,7 +37,7 @@ port.on('message', (message: ToHost) => {
     // No timeout here: the parent times calls out and drops late replies.
     server.call(message[2], Infinity).then(
       (reply) => port.postMessage([REPLY, id, reply]),
-      (error: unknown) => port.postMessage([FAILED, id, error instanceof Error ? error.message : String(error), error instanceof NeedAQueueError ? error.code : undefined]),
+      (error: unknown) => port.postMessage([FAILED, id, messageOf(error), error instanceof NeedAQueueError ? error.code : undefined]),
     );
   } else {
     try {

@@ -11,7 +11,7 @@
 // The worker is unref'd while no call waits, so an idle server never holds the process open.
 
 import { Worker } from 'node:worker_threads';
-import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError } from '../errors.ts';
+import { CallTimeoutError, MailboxFullError, NoProcError, ServerCrashedError, toError } from '../errors.ts';
 import { DEFAULT_MAILBOX_CAPACITY, type ExitReason } from './gen-server.ts';
 import { CALL, CAST, DROPPED, READY, REPLY, type FromHost, type HostData } from './thread-protocol.ts';
 
@@ -73,7 +73,7 @@ export class ThreadServer<Call = unknown, Reply = unknown, Cast = unknown> {
     return new Promise((resolve, reject) => {
       const onError = (error: unknown) => {
         off();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(toError(error));
       };
       const onExit = (code: number) => onError(new Error(`thread for \`${name}\` exited with code ${code} before init finished`));
       const onReady = () => {

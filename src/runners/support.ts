@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../contract.ts';
 import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
-import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError } from '../errors.ts';
+import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError, toError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
 export function now(): number {
@@ -160,16 +160,8 @@ export class EventHub {
   }
 }
 
-/** Turns anything thrown into an Error, so `cause` is always inspectable. */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  if (typeof value === 'string') return new Error(value);
-  try {
-    return new Error(JSON.stringify(value) ?? typeof value);
-  } catch {
-    return new Error(Object.prototype.toString.call(value));
-  }
-}
+/** Re-exported for the runners, which import their helpers from here. */
+export { toError };
 
 /**
  * Refuses runner options and tuning keys the runner's descriptor does not list (onError is

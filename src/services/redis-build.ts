@@ -5,6 +5,7 @@
 // the user deserves the list of ways out at once.
 
 import type { Which } from './which.ts';
+import { messageOf } from '../errors.ts';
 
 export interface BuildResult {
   /** The redis-server binary redis-memory-server built or had cached. */
@@ -34,6 +35,6 @@ export async function buildRedisWithMemoryServer(which: Which): Promise<BuildRes
     ]).finally(() => clearTimeout(timer));
     return { binary };
   } catch (error) {
-    return { reason: `its build failed: ${error instanceof Error ? error.message : String(error)}`, cause: error };
+    return { reason: `its build failed: ${messageOf(error)}`, cause: error };
   }
 }

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidOptionError, ServiceUnavailableError } from '../errors.ts';
+import { InvalidOptionError, ServiceUnavailableError, messageOf } from '../errors.ts';
 import { registerCleanup } from './cleanup.ts';
 import { freePort } from './ports.ts';
 import { startWatchdog } from './watchdog.ts';
@@ -255,7 +255,7 @@ function toServiceError(error: unknown, binary: string, port: number): ServiceUn
   if (code === 'ENOENT') {
     return new ServiceUnavailableError('redis', `Cannot run \`${binary}\`: not found`, 'install Redis (Debian/Ubuntu: `sudo apt-get install redis-server`, macOS: `brew install redis`) or set REDIS_URL', { cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (error instanceof PortTakenError) {
     return new ServiceUnavailableError('redis', `redis-server could not bind port ${port}: address already in use`, 'free the port (something else took it), or start a new server on another port', { cause: error });
   }

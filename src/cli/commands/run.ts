@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import type { Json, SubmitOptions } from '../../contract.ts';
-import { InvalidJobDataError, InvalidOptionError } from '../../errors.ts';
+import { InvalidJobDataError, InvalidOptionError, messageOf } from '../../errors.ts';
 import { createRunner } from '../../runners/registry.ts';
 import { createServiceHub } from '../../services/index.ts';
 import { serviceOptions } from './runners.ts';
@@ -71,7 +71,7 @@ export function registerRun(program: Command): void {
           const value = await ticket.result({ timeoutMs: waitMs });
           process.stdout.write(`result: ${JSON.stringify(value)}\n`);
         } catch (error) {
-          process.stdout.write(`result: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+          process.stdout.write(`result: ${messageOf(error)}\n`);
           if (!runner.traits.result) await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, 1000)));
           else process.exitCode = 1;
         }

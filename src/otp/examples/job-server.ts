@@ -4,6 +4,7 @@
 import type { Json } from '../../contract.ts';
 import { runJob } from '../../jobs/catalogue.ts';
 import type { ServerCallbacks } from '../gen-server.ts';
+import { messageOf } from '../../errors.ts';
 
 export type JobRequest = { readonly job: string; readonly data: Json };
 export type JobReply = { readonly ok: true; readonly value: Json } | { readonly ok: false; readonly error: string };
@@ -24,7 +25,7 @@ export const callbacks: ServerCallbacks<number, JobRequest | 'count', JobReply |
       return { reply: { ok: true, value }, state: handled + 1 };
     } catch (error) {
       // A failing job is an error reply; only a `crash` (uncaught) takes the thread down.
-      return { reply: { ok: false, error: error instanceof Error ? error.message : String(error) }, state: handled + 1 };
+      return { reply: { ok: false, error: messageOf(error) }, state: handled + 1 };
     }
   },
 };

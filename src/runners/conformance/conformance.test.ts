@@ -297,9 +297,12 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
   });
 
   describe('bad input', () => {
-    it('rejects an unknown job with UnknownJobError at submit', async () => {
+    it('rejects an unknown job with UnknownJobError at submit: a one-line message and a separate fix', async () => {
       const runner = await open(id);
-      await expect(runner.submit('no-such-job', null)).rejects.toBeInstanceOf(UnknownJobError);
+      const error = await runner.submit('no-such-job', null).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnknownJobError);
+      expect((error as UnknownJobError).message).toBe('Unknown job `"no-such-job"` (string)');
+      expect((error as UnknownJobError).fix).toMatch(/^use one of: noop, /);
     });
 
     it('rejects bad job data with InvalidJobDataError at submit', async () => {

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { backendArgs, makeQueue, migratePostgres, parseTuning } from '../bullmq-runner.ts';
 import { parseProcessFlags } from '../process-flags.ts';
 import { startOutboxRelay } from './outbox.ts';
+import { messageOf } from '../../../errors.ts';
 
 export const OUTBOX_RELAY_PROCESS_FILE = new URL(import.meta.url).pathname;
 
@@ -59,7 +60,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`relay: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`relay: ${messageOf(error)}\n`);
     process.exit(1);
   });
 }
