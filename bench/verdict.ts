@@ -145,7 +145,8 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
 
   const anyLag = runners.map(lagRow).find((m) => m !== undefined);
   const anyMemory = runners.map((r) => largest(memoryRows(r))).find((m) => m !== undefined);
-  const anyThroughput = results.measurements.find((m) => m.scenario === 'throughput');
+  // The runners' shared limit: an unbounded runner's figures carry none.
+  const anyThroughput = results.measurements.find((m) => m.scenario === 'throughput' && num(notesOf(m).concurrency) !== undefined);
   return {
     rows,
     commonRate,
@@ -216,7 +217,7 @@ export function verdictTable(v: Verdict): string[][] {
     const p99 = (r.p99Ms === undefined ? '-' : r.p99Ms === 'saturated' ? 'saturated' : ms(r.p99Ms)) + mark(r.noisy.p99);
     const latency = r.keptUpWith === undefined ? p99 : `${p99} · ${compactNumber(r.keptUpWith)}/s`;
     const memory = r.memory === undefined ? '-' : r.memory.kind === 'held' ? `none: submit waits at ${r.memory.acceptedBeforeWait}` : `${r.memory.kbPerJob.toFixed(2)} KB${r.memory.store === undefined ? '' : ` + ${r.memory.store}`}`;
-    return [r.runner, r.guarantees, rates, latency, ms(r.loopLagP99Ms) + mark(r.noisy.loopLag), memory, r.loses ?? 'not measured yet'];
+    return [r.runner, r.guarantees, rates, latency, ms(r.loopLagP99Ms) + mark(r.noisy.loopLag), memory, r.loses ?? 'not in this run'];
   });
   // Until the failure lab reports, the column would say the same thing seven times.
   const lab = v.rows.some((r) => r.loses !== undefined);

@@ -276,7 +276,9 @@ async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: Be
         const taken: number[] = [];
         for (const i of order) {
           blame.id = f.entrant.sides[i]!.id;
-          context.progress(`throughput round ${r + 1}: ${blame.id} ${f.c.label}`);
+          // "round 9" of an unknown number told nobody how far along the scenario was.
+          const round = r < plan.minRepeats ? `round ${r + 1} of ${plan.minRepeats}` : `extra round ${r + 1 - plan.minRepeats} of at most ${plan.maxRepeats - plan.minRepeats} (figures still spread)`;
+          context.progress(`throughput ${round}: ${blame.id} ${f.c.label}`);
           if (context.signal.aborted) return;
           const rate = await sample(plan.targetMs, f.jobs, () => f.drainers[i]!(f.jobs), context.signal);
           if (rate === undefined) return;

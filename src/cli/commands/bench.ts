@@ -5,6 +5,7 @@
 
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
+import { previousDurations, progressLine, timeLeftMs } from '../bench-progress.ts';
 import { findBaselines } from '../../../bench/discover.ts';
 import { runBench } from '../../../bench/harness.ts';
 import { printResultsTable } from '../../../bench/print.ts';
@@ -63,9 +64,28 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   // Ctrl-C let the cleanup take the signal as unhandled and end the process mid-write.
   // A second Ctrl-C quits at once, but only a second from the user: npm or a wrapper may relay
   // the terminal's one SIGINT again a moment after the process got it itself.
+  const live = process.stdout.isTTY && process.env.CI !== 'true' && process.env.CI !== '1';
+  // The bar redraws its line in place; anything else written while it runs lands mid-line
+  // (`9cbaa62360inishing the current step…`). So it is stopped, and its line cleared, before
+  // any other line, and from then on progress is plain lines.
+  let bar = live ? new SingleBar({ format: '{bar} {line} · {step}', hideCursor: true, clearOnComplete: true, barsize: 20 }) : undefined;
+  const stopBar = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  const estimates = previousDurations(profile);
+  const t0 = performance.now();
+  let scenarioIndex = 0;
+  let scenarioStarted = t0;
+  const line = () => progressLine(scenarios, scenarioIndex, performance.now() - t0, timeLeftMs(scenarios, scenarioIndex, performance.now() - scenarioStarted, estimates));
+  // The elapsed time moves on between progress messages, too.
+  const ticker = bar === undefined ? undefined : setInterval(() => bar?.update({ line: line() }), 1000);
+  ticker?.unref();
+
   let firstSigint = 0;
   const onSigint = () => {
     if (controller.signal.aborted && performance.now() - firstSigint < 1000) return;
+    stopBar();
     if (controller.signal.aborted) {
       process.stderr.write('\nquitting at once: nothing more is written\n');
       process.exit(130);
@@ -76,9 +96,6 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
   };
   process.on('SIGINT', onSigint);
 
-  const live = process.stdout.isTTY && process.env.CI !== 'true' && process.env.CI !== '1';
-  const bar = live ? new SingleBar({ format: '{bar} {value}/{total} scenarios · {step}', hideCursor: true, clearOnComplete: true }) : undefined;
-  const t0 = performance.now();
   try {
     const { results, file } = await runBench({
       runners,
@@ -89,17 +106,19 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
       ...(flags.out === undefined ? {} : { out: flags.out }),
       signal: controller.signal,
       onScenario: (name, index, total) => {
+        scenarioIndex = index;
+        scenarioStarted = performance.now();
         if (bar) {
-          if (index === 0) bar.start(total, 0, { step: name });
-          else bar.update(index, { step: name });
-        } else process.stdout.write(`[${index + 1}/${total}] ${name}\n`);
+          if (index === 0) bar.start(total, 0, { line: line(), step: name });
+          else bar.update(index, { line: line(), step: name });
+        } else process.stdout.write(`[${line()}]\n`);
       },
       progress: (message) => {
-        if (bar) bar.update({ step: message });
+        if (bar) bar.update({ line: line(), step: message });
         else process.stdout.write(`  ${message}\n`);
       },
     });
-    bar?.stop();
+    stopBar();
     printResultsTable(results);
     const report = file === undefined ? undefined : writeReport(results, reportFileFor(file));
     const took = Object.entries(results.scenarioDurationsMs ?? {}).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(0)} s`).join(', ');
@@ -108,7 +127,8 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     process.stdout.write(`\n${results.complete ? 'done' : 'interrupted'} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${took}); results: ${file ?? '(not written)'}\n`);
     if (report !== undefined) process.stdout.write(`charts and tables: open ${report} in a browser\n`);
   } finally {
-    bar?.stop();
+    if (ticker !== undefined) clearInterval(ticker);
+    stopBar();
     process.removeListener('SIGINT', onSigint);
   }
 }
