@@ -21,13 +21,15 @@ describe('bench progress', () => {
     expect(timeLeftMs(['throughput'], 0, 0, undefined)).toBeUndefined();
   });
 
-  it('reads the durations of the newest complete run of the same profile', () => {
+  it('reads the durations of the newest complete run of the same profile and subjects', () => {
     const dir = scratch();
     writeResults({ ...sampleResults(), scenarioDurationsMs: { throughput: 1 } }, path.join(dir, '2026-01-01T00-00-00Z-quick.json'));
     writeResults({ ...sampleResults(), scenarioDurationsMs: { throughput: 2 } }, path.join(dir, '2026-01-02T00-00-00Z-quick.json'));
     writeResults({ ...sampleResults(), complete: false, scenarioDurationsMs: { throughput: 3 } }, path.join(dir, '2026-01-03T00-00-00Z-quick.json'));
-    expect(previousDurations('quick', dir)).toEqual({ throughput: 2 });
-    expect(previousDurations('full', dir)).toBeUndefined();
+    const subjects = sampleResults().subjects;
+    expect(previousDurations('quick', subjects, dir)).toEqual({ throughput: 2 });
+    expect(previousDurations('quick', ['task'], dir)).toBeUndefined();
+    expect(previousDurations('full', subjects, dir)).toBeUndefined();
     expect(clock(61_400)).toBe('1:01');
   });
 });

@@ -14,8 +14,11 @@ export function clock(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** Per-scenario durations of the newest earlier complete run of `profile`, if there is one. */
-export function previousDurations(profile: Profile, dir = RESULTS_DIR): Readonly<Record<string, number>> | undefined {
+/**
+ * Per-scenario durations of the newest earlier complete run of `profile` over the same
+ * subjects, if there is one: a run over two runners says nothing of one over ten.
+ */
+export function previousDurations(profile: Profile, subjects: readonly string[], dir = RESULTS_DIR): Readonly<Record<string, number>> | undefined {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(`-${profile}.json`) && !n.startsWith('reference-')).sort().reverse();
@@ -25,7 +28,7 @@ export function previousDurations(profile: Profile, dir = RESULTS_DIR): Readonly
   for (const name of names.slice(0, 5)) {
     try {
       const results = readResults(path.join(dir, name));
-      if (results.complete && results.scenarioDurationsMs !== undefined) return results.scenarioDurationsMs;
+      if (results.complete && results.scenarioDurationsMs !== undefined && results.subjects.join(',') === subjects.join(',')) return results.scenarioDurationsMs;
     } catch {
       // an unreadable or older file: try the next one
     }

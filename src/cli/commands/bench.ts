@@ -73,7 +73,7 @@ export async function benchCommand(flags: BenchFlags): Promise<void> {
     bar?.stop();
     bar = undefined;
   };
-  const estimates = previousDurations(profile);
+  const estimates = previousDurations(profile, [...runners, ...baselines.map((b) => b.id)]);
   const t0 = performance.now();
   let scenarioIndex = 0;
   let scenarioStarted = t0;
