@@ -135,6 +135,7 @@ export const catalogue = {
   recorded: {
     summary: 'runs {job} with {data}, writing start and finish for {uuid} to the ledger file {ledger}: how faults are counted',
     validate: (data) => void recordedJob(data),
+    // #region recorded
     run: async (data, context) => {
       const { ledger, uuid, definition, inner, effect } = recordedJob(data);
       appendRecord(ledger, 'start', uuid, context.attempt);
@@ -146,6 +147,7 @@ export const catalogue = {
       if (effect === 'after') appendRecord(ledger, 'finish', uuid, context.attempt);
       return value;
     },
+    // #endregion recorded
   },
 } satisfies Record<string, JobDefinition>;
 

@@ -31,6 +31,7 @@ export const sigkill: Fault = {
       const uuids = new Set(jobs.map((j) => j.uuid));
       await first.child.ask({ op: 'submit', ledger: context.ledger.path, jobs, inFlight: 8 }, 60_000);
       await midBatch(context, uuids);
+      // #region kill-and-restart
       const inFlightAtKill = inFlight(context.ledger);
       const killedAt = performance.timeOrigin + performance.now();
       first.child.kill('SIGKILL');
@@ -41,6 +42,7 @@ export const sigkill: Fault = {
       const current = second;
       if (context.subject.store === undefined) await waitUntil(() => current.child.dead(), NOTHING_TO_RECOVER_MS, context.signal);
       else await waitUntil(() => allSettled(context), 30_000, context.signal, 50);
+      // #endregion kill-and-restart
       const finishes = context.ledger.records().filter((r) => r.kind === 'finish' && r.at > killedAt);
       const lastFinish = Math.max(killedAt, ...finishes.map((r) => r.at));
       await closeSession(second);
