@@ -42,8 +42,11 @@ export function labFigure(spec: BlockSpec, context: BlockContext): string {
   const parts = [
     spec.title === undefined ? '' : `<p class="naq-figure-title">${escapeXml(spec.title)}</p>`,
     table(labGrid(matrix), (row) => row.some((cell) => cell.endsWith('(!)'))),
+    // The cells that disagree with the traits stay in view: they are findings, not footnotes.
+    matrix.flags.length === 0 ? '' : `<p>Cells that disagree with what the traits predict (the measurement wins):</p><ul class="naq-lab-flags">${matrix.flags.map((f) => `<li>${escapeXml(f)}</li>`).join('')}</ul>`,
     caption(reference),
-    table([matrix.header, ...matrix.cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason])], (row) => row[5] === 'DISAGREES'),
+    // Every cell in detail is long (a row per runner and fault): folded, so the grid reads first.
+    `<details><summary>Every cell: its settings, what was measured, what the traits predicted, and why</summary>${table([matrix.header, ...matrix.cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason])], (row) => row[5] === 'DISAGREES')}</details>`,
   ];
   const local = context.sources.local;
   if (local !== undefined && hasLab(local)) {
