@@ -167,8 +167,10 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
  * what each lost from the failure lab's cells in the same file (bench/lab/matrix.ts). A file
  * without lab cells leaves the column out, and a line says so.
  */
-export function verdictFor(results: BenchResults): Verdict {
-  const lab = labMatrix(results);
+export function verdictFor(results: BenchResults, labResults: BenchResults = results): Verdict {
+  // The lab's cells may come from another file: the site reads costs from a full benchmark run
+  // and losses from a lab run checked in beside it.
+  const lab = labMatrix(labResults);
   return verdictOf(results, {
     traits: (id) => (isRunnerId(id) ? describeRunner(id).traits : undefined),
     isRunner: isRunnerId,

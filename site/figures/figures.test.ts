@@ -216,3 +216,45 @@ describe('the failure-lab matrix (scenario: lab)', () => {
     expect(() => renderLab(block('scenario: lab', 'subjects: sidekiq'))).toThrow(/unknown runner `sidekiq` in the lab figure[\s\S]*use some of: fire-and-forget, bullmq-redis/);
   });
 });
+
+describe('the verdict (scenario: verdict)', () => {
+  // Costs from a full run, losses from a lab run checked in beside it: two files, one table.
+  let saved: Sources;
+  beforeAll(() => {
+    const dir = scratch();
+    writeResults(
+      results('2026-11-29T00:00:00.000Z', 'full', [
+        m('throughput', 'task', 'noop c=50', 'jobs/s', 'jobs/s', [40_000, 41_000, 39_000]),
+        m('throughput', 'bullmq-redis', 'noop c=50', 'jobs/s', 'jobs/s', [8000, 8100, 7900]),
+      ]),
+      join(dir, 'reference-2026-11-29-full.json'),
+    );
+    writeResults(
+      results('2026-11-30T00:00:00.000Z', 'full', [
+        withSummary({ scenario: 'lab', subject: 'task', case: 'sigkill', metric: 'submitted', unit: 'jobs', better: 'higher', samples: [60], notes: { setup: 's', reason: 'r' } }),
+        withSummary({ scenario: 'lab', subject: 'task', case: 'sigkill', metric: 'lost', unit: 'jobs', better: 'lower', samples: [50], notes: { setup: 's', reason: 'r', expect: 'lost > 0', agrees: true } }),
+      ]),
+      join(dir, 'reference-2026-11-30-lab.json'),
+    );
+    saved = sources;
+    sources = loadSources(dir, undefined);
+  });
+  afterAll(() => {
+    sources = saved;
+  });
+
+  it('shows a row per runner with its guarantees, its cost from the full run and its losses from the lab run, both runs named', () => {
+    const html = render(block('scenario: verdict'));
+    expect(html).toContain('v-pre');
+    const t = text(html);
+    expect(t).toMatch(/task memory · at-most-once · crash: process 40k/);
+    expect(t).toMatch(/bullmq-redis stored · at-least-once · retries/);
+    expect(t).toContain('loses jobs on sigkill');
+    expect(t).toContain('Reference run (reference-2026-11-29-full.json)');
+    expect(t).toContain('Reference run (reference-2026-11-30-lab.json)');
+  });
+
+  it('takes no metric, cases or subjects', () => {
+    expect(() => render(block('scenario: verdict', 'subjects: task'))).toThrow(/the verdict figure takes no metric, cases or subjects/);
+  });
+});

@@ -6,7 +6,6 @@
 // run measured throughput.
 
 import { escapeXml } from '../../bench/charts/svg.ts';
-import { labMatrix, runnerLosses } from '../../bench/lab/matrix.ts';
 import { verdictFor, verdictLegend, verdictTable, type Verdict } from '../../bench/verdict.ts';
 import { SiteSourceError } from '../../src/errors.ts';
 import type { BlockContext, BlockSpec } from './block.ts';
@@ -30,11 +29,7 @@ function legend(v: Verdict): string {
 }
 
 /** The verdict of `costs`, with the losses column from `lab` when there is one. */
-function verdictOfSources(costs: Source, lab: Source | undefined): Verdict {
-  if (lab === undefined) return verdictFor(costs.results);
-  const matrix = labMatrix(lab.results);
-  return verdictFor(costs.results, (runner) => runnerLosses(matrix, runner));
-}
+const verdictOfSources = (costs: Source, lab: Source | undefined): Verdict => verdictFor(costs.results, (lab ?? costs).results);
 
 export function verdictFigure(spec: BlockSpec, context: BlockContext): string {
   if (spec.metric !== undefined || spec.cases !== undefined || spec.subjects !== undefined) {
