@@ -13,7 +13,8 @@ describe('asSiteSourceError', () => {
   ])('turns %s into a SiteSourceError', (_what, error, message) => {
     const converted = asSiteSourceError(error);
     expect(converted).toBeInstanceOf(SiteSourceError);
-    expect(converted?.message).toBe(message);
+    // As the CLI prints it: the one-line message, then the fix.
+    expect(`${converted?.message ?? ''}\n  fix: ${converted?.fix ?? ''}`).toBe(message);
   });
 
   it.each([
