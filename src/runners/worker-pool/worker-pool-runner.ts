@@ -6,16 +6,23 @@
 // Piscina replaces a thread that dies, and rejects that thread's job with the error, so a
 // crash is an ordinary failed job here. `timeoutMs` aborts the job through piscina, which
 // terminates the thread running it (the only way to stop a CPU-bound job) and starts another.
-// The line in front of the threads is bounded by `maxQueue` (QueueFullError past it).
 //
 // `concurrency` is how many jobs run at once, as for every runner; it is NOT the thread
-// count. Threads are capped at the cores (a thread per job at c=50 meant 50 threads, each
-// loading tsx, on 2 cores: the pool starved the main thread and ran noop jobs at a few hundred
-// a second), and each thread takes ceil(concurrency / threads) jobs at once, which lets `sleep`
-// jobs overlap inside a thread while `cpu` jobs still get a core each. The price: a thread
-// that dies of a `crash` fails every job it was running. A job with `timeoutMs` runs alone on
-// its thread, so the termination that stops it takes nobody else.
-
+// count, and the runner holds the line itself (bounded by `maxQueue`, QueueFullError past
+// it): a job goes to piscina only when one of the `concurrency` slots is free. Threads are
+// capped at the cores (a thread per job at c=50 meant 50 threads, each loading tsx, on 2
+// cores: the pool starved the main thread and ran noop jobs at a few hundred a second), and
+// each thread takes ceil(concurrency / threads) jobs at once, which lets `sleep` jobs overlap
+// inside a thread while `cpu` jobs still get a core each. The price: a thread that dies of a
+// `crash` fails every job it was running. A job with `timeoutMs` runs alone on its thread, so
+// the termination that stops it takes nobody else.
+//
+// A new thread is slow to start: it registers tsx and compiles the catalogue before it can
+// take a job (1-3 s on a loaded 2-core machine). So after a death the jobs behind it must not
+// wait for the replacement: the pool keeps one spare thread beyond the cores (the slots, not
+// the threads, bound how many jobs run), and the balancer gives a job only to a thread that
+// has said it is ready (piscina's own one prefers an idle thread, and a thread still starting
+// is idle: it took the queued jobs while a live thread sat free).
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -31,6 +38,8 @@ const { traits } = descriptor;
 
 const entry = fileURLToPath(new URL('./pool-entry.js', import.meta.url));
 let poolCount = 0;
+/** How long creation waits for the threads to start; past it the runner starts anyway and the jobs wait for them. */
+const WARM_UP_MS = 60_000;
 
 
 interface Live {
@@ -39,15 +48,83 @@ interface Live {
   started: boolean;
 }
 
+type Balancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
+
+/**
+ * piscina's least-busy choice, over the threads that are ready only (`ready` holds their ids).
+ * A thread running an abortable job (one with `timeoutMs`) takes no other, so its termination
+ * takes nobody else.
+ */
+function readyLeastBusy(ready: ReadonlySet<number>, perThread: number): Balancer {
+  return (task, workers) => {
+    let best: (typeof workers)[number] | null = null;
+    for (const worker of workers) {
+      if (!ready.has(worker.id) || worker.terminating || worker.destroyed || worker.isRunningAbortableTask) continue;
+      if (worker.currentUsage === 0) return worker;
+      if (!task.isAbortable && worker.currentUsage < perThread && (best === null || worker.currentUsage < best.currentUsage)) best = worker;
+    }
+    return best;
+  };
+}
+
+/** `concurrency` slots and the FIFO line of jobs waiting for one; a waiting job leaves the line when its signal aborts. */
+function slots(concurrency: number) {
+  let running = 0;
+  const line: (() => void)[] = [];
+  return {
+    waiting: () => line.length,
+    acquire(signal: AbortSignal): Promise<void> {
+      if (signal.aborted) return Promise.reject(toError(signal.reason));
+      if (running < concurrency) {
+        running++;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        const start = (): void => {
+          signal.removeEventListener('abort', cancel);
+          resolve();
+        };
+        const cancel = (): void => {
+          line.splice(line.indexOf(start), 1);
+          reject(toError(signal.reason));
+        };
+        signal.addEventListener('abort', cancel, { once: true });
+        line.push(start);
+      });
+    },
+    /** A job's slot is free: the first in line takes it. */
+    release(): void {
+      const next = line.shift();
+      if (next === undefined) running--;
+      else next();
+    },
+  };
+}
+
 export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const concurrency = concurrencyOption(options.concurrency, availableParallelism());
   const threads = Math.min(concurrency, availableParallelism());
+  const perThread = Math.ceil(concurrency / threads);
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const channelName = `need-a-queue/worker-pool/${process.pid}/${++poolCount}`;
+  const ready = new Set<number>();
   // atomics 'disabled': with the default, an idle-looking thread parks in Atomics.wait between
-  // tasks, which freezes the timers of the other jobs sharing that thread.
-  const pool = new Piscina<PoolTask, Json>({ filename: entry, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: Math.ceil(concurrency / threads), atomics: 'disabled' });
+  // tasks, which freezes the timers of the other jobs sharing that thread. stricterFIFO: a job
+  // no ready thread can take goes back to the head of piscina's line, not its tail.
+  const pool = new Piscina<PoolTask, Json>({
+    filename: entry,
+    minThreads: threads + 1,
+    maxThreads: threads + 1,
+    concurrentTasksPerWorker: perThread,
+    atomics: 'disabled',
+    stricterFIFO: true,
+    loadBalancer: readyLeastBusy(ready, perThread),
+  });
+  // piscina says 'workerCreate' when a thread is ready for jobs (the first ones at once).
+  pool.on('workerCreate', (worker: { id: number }) => ready.add(worker.id));
+  pool.on('workerDestroy', (worker: { id: number }) => ready.delete(worker.id));
+  const line = slots(concurrency);
   // A thread that dies with no job of ours on it is a background error, not a lost one.
   const onError = errorSink('worker-pool', options.onError);
   pool.on('error', (error: unknown) => onError(error));
@@ -72,7 +149,7 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     if (stopped) throw new RunnerStoppedError('worker-pool');
     checkSubmitOptions('worker-pool', traits, submitOptions);
     validateJob(job, data);
-    if (pool.queueSize >= maxQueue) throw new QueueFullError('the worker pool\'s line', maxQueue);
+    if (line.waiting() >= maxQueue) throw new QueueFullError('the worker pool\'s line', maxQueue);
     const id = newJobId();
     const controller = new AbortController();
     live.set(id, { job, controller, started: false });
@@ -83,9 +160,11 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     // own (it terminates the thread to stop it), so other jobs never share its fate, while
     // jobs without one may share a thread.
     const runOptions = timeoutMs === undefined ? {} : { signal: controller.signal };
-    const outcome: Promise<Outcome> = pool.run({ id, job, data, channel: channelName }, runOptions).then(
+    const outcome: Promise<Outcome> = line.acquire(controller.signal).then(
+      () => pool.run({ id, job, data, channel: channelName }, runOptions).finally(() => line.release()),
+    ).then(
       (value) => ({ ok: true, value }),
-      // An abort rejects with piscina's AbortError; the reason we gave is the real cause.
+      // An abort rejects with piscina's AbortError (or, in the line, with the reason); the reason we gave is the real cause.
       (error: unknown) => ({ ok: false, error: controller.signal.aborted ? toError(controller.signal.reason) : toError(error) }),
     );
     void outcome.then((result) => {
@@ -128,5 +207,16 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
       return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
     }),
   };
-  return Promise.resolve(runner);
+  // Start every thread now, the spare too (each registers tsx and compiles the catalogue first,
+  // seconds on a loaded machine): the runner is ready when its threads are, so the spare is warm
+  // before a death needs it. A thread that cannot load fails the runner's creation.
+  const warmUp = Array.from({ length: threads + 1 }, () => pool.run({ id: 'warm-up', job: 'noop', data: null, channel: channelName }));
+  return until(Promise.all(warmUp), WARM_UP_MS).then(
+    () => runner,
+    async (error: unknown) => {
+      started.close();
+      await pool.destroy();
+      throw toError(error);
+    },
+  );
 }
