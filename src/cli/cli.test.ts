@@ -151,4 +151,10 @@ describe('need-a-queue lab', () => {
     expect(results.complete).toBe(false);
     expect(new Set(results.measurements.map((m) => m.case))).toEqual(new Set(['sigkill']));
   }, 150_000);
+  it('a worker pointed at a closed Redis port exits 1 with the fix instead of waiting forever', async () => {
+    const run = await cli(['worker', '--runner', 'bullmq-redis', '--queue', 'q'], undefined, 30_000, { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot use Redis at REDIS_URL=redis:\/\/127\.0\.0\.1:1[\s\S]*fix: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
 });
