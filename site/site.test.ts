@@ -84,7 +84,7 @@ async function load(path: string, colorScheme: 'light' | 'dark'): Promise<Opened
 /** How many figure blocks a page's source has, and how many of them draw a chart. */
 function figureBlocks(markdown: string): { blocks: number; charts: number; inline: number } {
   const blocks = [...markdown.matchAll(/^```figure\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
-  return { blocks: blocks.length, charts: blocks.filter((b) => !/^\s*chart:\s*none\s*$/m.test(b) && !/^\s*scenario:\s*lab\s*$/m.test(b)).length, inline: (markdown.match(/:(fig|ratio)\[/g) ?? []).length };
+  return { blocks: blocks.length, charts: blocks.filter((b) => !/^\s*chart:\s*none\s*$/m.test(b) && !/^\s*scenario:\s*(lab|verdict)\s*$/m.test(b)).length, inline: (markdown.match(/:(fig|ratio)\[/g) ?? []).length };
 }
 
 describe('the lessons site', () => {
@@ -143,7 +143,7 @@ describe('the lessons site', () => {
     expect(await page.locator('ul.naq-where li').first().textContent()).toMatch(/^Reference run \(reference-.*\): profile /);
   }, 60_000);
 
-  it.each(pages.filter((p) => /^(```|<<<)/m.test(p.markdown)))('$name: every code block is highlighted', async ({ path }) => {
+  it.each(pages.filter((p) => /^(```(?!figure)|<<<)/m.test(p.markdown)))('$name: every code block is highlighted', async ({ path }) => {
     const { page } = await open(path);
     const blocks = page.locator('.vp-doc div[class*="language-"]');
     const count = await blocks.count();
