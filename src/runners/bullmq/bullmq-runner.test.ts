@@ -122,10 +122,17 @@ describe.each(backends)('$id', ({ id, url, ns }) => {
     const { runner, events } = await open({ queue, concurrency: 2 });
     for (let i = 0; i < 7; i++) await runner.submit('sleep', { ms: 300 });
     await expect.poll(() => events.filter((e) => e.type === 'started').length, { timeout: 10_000 }).toBe(2);
+    // On a loaded machine a third job can start before stop() is called: count, don't assume two.
+    const completedBefore = events.filter((e) => e.type === 'completed').length;
     const report = await runner.stop({ drain: true, timeoutMs: 10_000 });
-    expect(report).toEqual({ finished: 2, abandoned: 0, stored: 5 });
+    expect(report.abandoned).toBe(0);
+    expect(report.finished).toBeGreaterThanOrEqual(2 - completedBefore);
+    expect(completedBefore + report.finished + report.stored).toBe(7);
+    expect(report.stored).toBeGreaterThan(0);
+    // Every job that started finished: none was cut short.
+    expect(events.filter((e) => e.type === 'completed').length).toBe(events.filter((e) => e.type === 'started').length);
     const { runner: fresh, events: freshEvents } = await open({ queue, concurrency: 5 });
-    await expect.poll(() => freshEvents.filter((e) => e.type === 'completed').length, { timeout: 10_000 }).toBe(5);
+    await expect.poll(() => freshEvents.filter((e) => e.type === 'completed').length, { timeout: 10_000 }).toBe(report.stored);
     expect(await fresh.stop()).toEqual({ finished: 0, abandoned: 0, stored: 0 });
   });
 });
