@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .description('measure every runner and raw baseline: throughput, latency, event-loop lag, memory, micro costs')
     .option('--runners <ids>', `comma-separated runner or baseline ids (default: all runners and baselines)`)
     .option('--scenarios <names>', `comma-separated: ${scenarioNames.join(', ')} (default: all; scale-out only in full)`)
-    .option('--profile <name>', 'quick (about a minute and a half) or full (the published figures, about half an hour)', 'quick')
+    .option('--profile <name>', 'quick (about two minutes on 2 cores, with the failure lab\'s quick cells) or full (the published figures, about half an hour)', 'quick')
     .option('--out <file>', 'results file (default: bench/results/<timestamp>-<profile>.json)')
     .action(async (flags: BenchFlags) => {
       await benchCommand(flags);
