@@ -31,10 +31,11 @@ function ignoredByGit(relative: string): boolean {
 
 describe('referenceProblems', () => {
   it.each([
-    ['a design note outside the repo', 'src/a.ts', '// as DESIGN.md §5 says', /cites DESIGN\.md/],
-    ['a section of a document outside the repo', 'src/a.ts', '// (FAILURES.md §3.2, BP7)', /cites FAILURES\.md/],
+    ['a design note outside the repo', 'src/a.ts', '// as PLAN.md §5 says', /cites PLAN\.md/],
+    ['a section of a document outside the repo', 'src/a.ts', '// (FAULTS.md §3.2, BP7)', /cites FAULTS\.md/],
     ['a bare section sign', 'src/a.ts', '// see §3', /cites a section \(§\)/],
-    ['the shared folder', 'README.md', 'See ../shared/seed/ for the post.', /\.\.\/shared/],
+    ['a folder beside the checkout', 'README.md', 'See ../notes/seed/ for the post.', /points at \.\.\/notes\/seed\/, outside the repo/],
+    ['a climbing path in a comment', 'src/testing/a.ts', '// the plan is in ../../../notes/plan.txt', /points at \.\.\/\.\.\/\.\.\/notes\/plan\.txt, outside the repo/],
     ['a link to a missing file', 'README.md', 'See [the harness](bench/harness.md).', /links to bench\/harness\.md/],
     ['a link to a missing lesson', 'lessons/02-task.md', 'Next: [CPU work](./06-cpu-work).', /links to \.\/06-cpu-work/],
     ['a code path in a page that is not there', 'README.md', 'Runners live in `src/runner/`.', /names src\/runner\//],

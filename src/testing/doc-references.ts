@@ -1,5 +1,5 @@
 // The repo is self-contained: what its pages, READMEs and comments point at is in it. A design
-// note that lives elsewhere (a DESIGN.md, a ../shared folder, a "§3.2" of a document nobody
+// note that lives elsewhere (a design document or a sibling folder beside the checkout, a "§3.2" of a document nobody
 // cloning the repo has) leaves a reader with a reference they cannot follow; say in place what
 // it meant instead. These checks find such references in a file's text; the test runs them over
 // every file git knows.
@@ -22,6 +22,8 @@ export interface Repo {
   readonly isOutput: (relative: string) => boolean;
 }
 
+/** A relative path that climbs: checked to stay inside the repo once resolved from the file's folder. */
+const UP_PATH = /(?:^|[\s(`'"])((?:\.\.\/)+[A-Za-z0-9_.-][^\s)`'",]*)/g;
 const DOC_CITATION = /\b([A-Z][A-Z0-9_-]*\.md)\b/g;
 const MD_LINK = /\]\(([^)\s]+)\)/g;
 const CODE_PATH = /`((?:src|bench|lessons|site)\/[^`\s]+)`/g;
@@ -39,7 +41,10 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
   const isCode = /\.(ts|mts|js)$/.test(file) && !/\.test\.ts$/.test(file);
   for (const [index, line] of text.split('\n').entries()) {
     const at = (problem: string) => problems.push({ file, line: index + 1, problem });
-    if (line.includes('../shared')) at('points at ../shared, outside the repo');
+    for (const match of line.matchAll(UP_PATH)) {
+      const target = match[1] ?? '';
+      if (path.posix.join(dir, target).startsWith('..')) at(`points at ${target}, outside the repo`);
+    }
     const cited = [...line.matchAll(DOC_CITATION)].map((m) => m[1] ?? '');
     for (const name of cited) if (!repo.hasName(name)) at(`cites ${name}, which is not in the repo`);
     // A section sign needs the document it cites on the same line (one that is not in the repo is reported above).
