@@ -78,16 +78,18 @@ describe('fix: the transactional outbox', () => {
   /** The app's unit of work: the order row and its job, in one transaction. */
   async function placeOrder(orderId: string, uuid: string, outcome: 'commit' | 'rollback'): Promise<string> {
     const tx = app!;
+    // #region place-order
     await tx.query('BEGIN');
     try {
       await tx.query(`INSERT INTO ${orders} VALUES ($1)`, [orderId]);
       const rowId = await addToOutbox(tx, { queue: queueName, name: 'recorded', data: { data: ledger.recorded(uuid, 'sleep', { ms: 1 }) } }, outbox);
-      await tx.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK');
+      await tx.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK'); // ROLLBACK: no outbox row, so no job
       return rowId;
     } catch (error) {
       await tx.query('ROLLBACK');
       throw error;
     }
+    // #endregion place-order
   }
 
   async function outboxRows(): Promise<number> {
@@ -99,7 +101,9 @@ describe('fix: the transactional outbox', () => {
   }
 
   async function startRelay(): Promise<OutboxRelay> {
+    // #region start-relay
     const relay = await startOutboxRelay({ databaseUrl: url(), queues: [relayQueue!], table: outbox, pollIntervalMs: 200 });
+    // #endregion start-relay
     relays.push(relay);
     return relay;
   }

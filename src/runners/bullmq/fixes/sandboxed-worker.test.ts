@@ -57,10 +57,12 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     const completed: string[] = [];
     const attemptsStarted: number[] = [];
     for (let i = 0; i < 2; i++) {
+      // #region start
       const worker = await startSandboxedWorker({
         kind: backend, url, queue, ...(namespace === undefined ? {} : { namespace }),
         concurrency: 1, useWorkerThreads, lockDuration: LOCK_DURATION, stalledInterval: STALLED_INTERVAL,
       });
+      // #endregion start
       workers.push(worker);
       worker.on('active', (job: Job) => started.push(job.id ?? ''));
       worker.on('stalled', (jobId: string) => stalled.push(jobId));
