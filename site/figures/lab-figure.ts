@@ -10,7 +10,8 @@ import { labGrid, labMatrix, type LabMatrix } from '../../bench/lab/matrix.ts';
 import { SiteSourceError } from '../../src/errors.ts';
 import type { BlockContext, BlockSpec } from './block.ts';
 import type { Source } from './sources.ts';
-import { used, WHERE_ID } from './where.ts';
+import { figureTitle, htmlTable, whereCaption } from './html.ts';
+import { used } from './where.ts';
 
 const hasLab = (source: Source): boolean => source.results.measurements.some((m) => m.scenario === 'lab');
 
@@ -24,15 +25,8 @@ function narrow(matrix: LabMatrix, spec: BlockSpec, where: string): LabMatrix {
   return { ...matrix, runners: matrix.runners.filter((r) => runners.includes(r)), faults: matrix.faults.filter((f) => faults.includes(f)), cells };
 }
 
-function table(rows: readonly (readonly string[])[], flagged: (row: readonly string[]) => boolean): string {
-  const [header, ...body] = rows;
-  const cells = (row: readonly string[], tag: string) => row.map((cell) => `<${tag}>${escapeXml(cell)}</${tag}>`).join('');
-  return `<table><thead><tr>${cells(header ?? [], 'th')}</tr></thead><tbody>${body.map((r) => `<tr${flagged(r) ? ' class="naq-lab-disagrees"' : ''}>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`;
-}
-
-function caption(source: Source): string {
-  return `<p class="naq-figure-where"><a href="#${WHERE_ID}">${escapeXml(source.where)}</a></p>`;
-}
+const DISAGREES = 'naq-lab-disagrees';
+const anyCellFlagged = (row: readonly string[]): string | undefined => (row.some((cell) => cell.endsWith('(!)')) ? DISAGREES : undefined);
 
 export function labFigure(spec: BlockSpec, context: BlockContext): string {
   const reference = context.sources.references.find(hasLab);
@@ -40,13 +34,13 @@ export function labFigure(spec: BlockSpec, context: BlockContext): string {
   used(context.env, reference);
   const matrix = narrow(labMatrix(reference.results), spec, context.where);
   const parts = [
-    spec.title === undefined ? '' : `<p class="naq-figure-title">${escapeXml(spec.title)}</p>`,
-    table(labGrid(matrix), (row) => row.some((cell) => cell.endsWith('(!)'))),
+    figureTitle(spec.title),
+    htmlTable(labGrid(matrix), anyCellFlagged),
     // The cells that disagree with the traits stay in view: they are findings, not footnotes.
     matrix.flags.length === 0 ? '' : `<p>Cells that disagree with what the traits predict (the measurement wins):</p><ul class="naq-lab-flags">${matrix.flags.map((f) => `<li>${escapeXml(f)}</li>`).join('')}</ul>`,
-    caption(reference),
+    whereCaption([reference]),
     // Every cell in detail is long (a row per runner and fault): folded, so the grid reads first.
-    `<details><summary>Every cell: its settings, what was measured, what the traits predicted, and why</summary>${table([matrix.header, ...matrix.cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason])], (row) => row[5] === 'DISAGREES')}</details>`,
+    `<details><summary>Every cell: its settings, what was measured, what the traits predicted, and why</summary>${htmlTable([matrix.header, ...matrix.cells.map((c) => [c.fault, c.runner, c.settings, c.measured, c.expected, c.verdict, c.reason])], (row) => (row[5] === 'DISAGREES' ? DISAGREES : undefined))}</details>`,
   ];
   const local = context.sources.local;
   if (local !== undefined && hasLab(local)) {
@@ -55,7 +49,7 @@ export function labFigure(spec: BlockSpec, context: BlockContext): string {
     const runners = matrix.runners.filter((r) => mine.runners.includes(r));
     const faults = matrix.faults.filter((f) => mine.faults.includes(f));
     if (runners.length > 0 && faults.length > 0) {
-      parts.push(`<p>The same cells on this machine, from its latest run:</p>`, table(labGrid({ ...mine, runners, faults }), (row) => row.some((cell) => cell.endsWith('(!)'))), caption(local));
+      parts.push(`<p>The same cells on this machine, from its latest run:</p>`, htmlTable(labGrid({ ...mine, runners, faults }), anyCellFlagged), whereCaption([local]));
     }
   }
   return `<div class="naq-figure naq-lab" v-pre>${parts.join('')}</div>\n`;

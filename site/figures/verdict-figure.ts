@@ -10,19 +10,10 @@ import { verdictFor, verdictLegend, verdictTable, type Verdict } from '../../ben
 import { SiteSourceError } from '../../src/errors.ts';
 import type { BlockContext, BlockSpec } from './block.ts';
 import type { Source } from './sources.ts';
-import { used, WHERE_ID } from './where.ts';
+import { figureTitle, htmlTable, whereCaption } from './html.ts';
+import { used } from './where.ts';
 
 const has = (scenario: string) => (source: Source): boolean => source.results.measurements.some((m) => m.scenario === scenario);
-
-function table(rows: readonly (readonly string[])[]): string {
-  const [header, ...body] = rows;
-  const cells = (row: readonly string[], tag: string) => row.map((cell) => `<${tag}>${escapeXml(cell)}</${tag}>`).join('');
-  return `<table><thead><tr>${cells(header ?? [], 'th')}</tr></thead><tbody>${body.map((r) => `<tr>${cells(r, 'td')}</tr>`).join('')}</tbody></table>`;
-}
-
-function caption(sources: readonly Source[]): string {
-  return sources.map((s) => `<p class="naq-figure-where"><a href="#${WHERE_ID}">${escapeXml(s.where)}</a></p>`).join('');
-}
 
 function legend(v: Verdict): string {
   return `<ul class="naq-verdict-legend">${verdictLegend(v).map((line) => `<li>${escapeXml(line)}</li>`).join('')}</ul>`;
@@ -38,15 +29,15 @@ export function verdictFigure(spec: BlockSpec, context: BlockContext): string {
   const costs = context.sources.references.find(has('throughput'));
   if (costs === undefined) throw new SiteSourceError(context.where, 'no reference run has throughput figures for the verdict', 'check in a full run as bench/results/reference-<date>-full.json');
   const lab = context.sources.references.find(has('lab'));
-  const parts = [spec.title === undefined ? '' : `<p class="naq-figure-title">${escapeXml(spec.title)}</p>`];
+  const parts = [figureTitle(spec.title)];
   const reference = verdictOfSources(costs, lab);
   for (const s of [costs, ...(lab === undefined ? [] : [lab])]) used(context.env, s);
-  parts.push(table(verdictTable(reference)), legend(reference), caption(lab === undefined ? [costs] : [costs, lab]));
+  parts.push(htmlTable(verdictTable(reference)), legend(reference), whereCaption(lab === undefined ? [costs] : [costs, lab]));
   const local = context.sources.local;
   if (local !== undefined && has('throughput')(local)) {
     used(context.env, local);
     const mine = verdictOfSources(local, has('lab')(local) ? local : undefined);
-    parts.push('<p>The same rows from this machine\'s latest run:</p>', table(verdictTable(mine)), caption([local]));
+    parts.push('<p>The same rows from this machine\'s latest run:</p>', htmlTable(verdictTable(mine)), whereCaption([local]));
   }
   return `<div class="naq-figure naq-verdict" v-pre>${parts.join('')}</div>\n`;
 }
