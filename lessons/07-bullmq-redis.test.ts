@@ -12,7 +12,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LifecycleEvent, Runner, RunnerOptions } from '../src/contract.ts';
 import { JobFailedError } from '../src/errors.ts';
-import { redisConnection } from '../src/runners/bullmq/bullmq-runner.ts';
+import { redisConnection } from '../src/runners/bullmq/backend.ts';
 import { createLedger, type Ledger } from '../src/ledger/ledger.ts';
 import { killAllWorkers, spawnWorker } from '../src/runners/bullmq/fault-helpers.ts';
 import { createRunner } from '../src/runners/registry.ts';

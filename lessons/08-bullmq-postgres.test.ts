@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backendArgs, makeQueue, makeWorker, migratePostgres } from '../src/runners/bullmq/bullmq-runner.ts';
+import { backendArgs, makeQueue, makeWorker, migratePostgres } from '../src/runners/bullmq/backend.ts';
 import { createOutboxTable } from '../src/runners/bullmq/fixes/outbox.ts';
 import { createRunner } from '../src/runners/registry.ts';
 import { testDatabaseUrl, testRedisUrl } from '../src/testing/services.ts';

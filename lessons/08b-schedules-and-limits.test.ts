@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, type Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisConnection } from '../src/runners/bullmq/bullmq-runner.ts';
+import { redisConnection } from '../src/runners/bullmq/backend.ts';
 import { testRedisUrl } from '../src/testing/services.ts';
 import { startAppInstance } from './08b-schedules-and-limits/interval-everywhere.ts';
 import { scheduleDigest, startDigestWorker, type DigestQueue } from './08b-schedules-and-limits/job-scheduler.ts';

@@ -14,7 +14,7 @@
 //   trimming them (once the bound is reached, one removal per finished job) costs both the
 //   same. A fresh queue per drain never reaches the bound and looked up to 35% cheaper per
 //   job in Redis CPU.
-// - Retention: the kit's (`keepFinished` in src/runners/bullmq/bullmq-runner.ts), copied here
+// - Retention: the kit's (`keepFinished` in src/runners/bullmq/retention.ts), copied here
 //   so no kit code runs: the last 10 000 on Redis, the last 10 minutes on PostgreSQL.
 // - Worker: the given concurrency and BullMQ's defaults otherwise, like the kit's untuned one.
 // - Clock: from the first add to the Worker's last `completed` event, as drain() times from

@@ -4,7 +4,7 @@
 // Then the queue is removed, so a case leaves nothing behind on a server the user runs.
 
 import type { Job } from 'bullmq';
-import { backendArgs, makeQueue, type BullmqBackendKind } from '../../src/runners/bullmq/bullmq-runner.ts';
+import { backendArgs, makeQueue, type BullmqBackendKind } from '../../src/runners/bullmq/backend.ts';
 
 export interface StoreState {
   readonly stored: ReadonlySet<string>;

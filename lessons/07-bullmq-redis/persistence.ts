@@ -3,7 +3,7 @@
 // jobs still stored are counted, and the id the next job gets. Runs against the kit's private redis-server (src/services).
 
 import { Queue } from 'bullmq';
-import { redisConnection } from '../../src/runners/bullmq/bullmq-runner.ts';
+import { redisConnection } from '../../src/runners/bullmq/backend.ts';
 import { startPrivateRedis, type PrivateRedisOptions } from '../../src/services/index.ts';
 
 export interface PersistenceSetting {

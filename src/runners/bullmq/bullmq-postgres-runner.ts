@@ -1,5 +1,5 @@
 // `bullmq-postgres`: BullMQ 6 on PostgreSQL (`createPostgresBackend`) through the shared core
-// (bullmq-runner.ts, which documents the options and tuning). Needs `databaseUrl`. The kit
+// (bullmq-runner.ts; tuning.ts documents the tuning). Needs `databaseUrl`. The kit
 // runs the schema migrations itself (`runMigrations`) into `tuning.schema` (default
 // `need_a_queue`, never BullMQ's default `bullmq`) before any Queue or Worker connects.
 

@@ -1,5 +1,5 @@
-// `bullmq-redis`: BullMQ on Redis through the shared core (bullmq-runner.ts, which documents
-// the options and tuning). Needs `redisUrl`; keys live under `tuning.prefix` (default
+// `bullmq-redis`: BullMQ on Redis through the shared core (bullmq-runner.ts; tuning.ts
+// documents the tuning). Needs `redisUrl`; keys live under `tuning.prefix` (default
 // `need-a-queue`), never BullMQ's default `bull`, so a user's own queues are not touched.
 
 import type { Runner, RunnerOptions } from '../../contract.ts';

@@ -9,7 +9,8 @@
 // process SIGKILLs itself after its first batch is in the queue and before the rows are deleted.
 
 import { pathToFileURL } from 'node:url';
-import { backendArgs, makeQueue, migratePostgres, parseTuning } from '../bullmq-runner.ts';
+import { backendArgs, makeQueue, migratePostgres } from '../backend.ts';
+import { parseTuning } from '../tuning.ts';
 import { parseProcessFlags } from '../process-flags.ts';
 import { startOutboxRelay } from './outbox.ts';
 import { messageOf } from '../../../errors.ts';

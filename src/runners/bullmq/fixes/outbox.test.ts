@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Runner } from '../../../contract.ts';
 import { testDatabaseUrl } from '../../../testing/services.ts';
 import { createRunner } from '../../registry.ts';
-import { backendArgs, makeQueue } from '../bullmq-runner.ts';
+import { backendArgs, makeQueue } from '../backend.ts';
 import { createLedger, type Ledger } from '../../../ledger/ledger.ts';
 import { killAllWorkers, spawnScript } from '../fault-helpers.ts';
 import { OUTBOX_RELAY_PROCESS_FILE } from './outbox-relay-process.ts';

@@ -10,7 +10,7 @@
 import type { SandboxedJob } from 'bullmq';
 import type { Json } from '../../../contract.ts';
 import { runJob } from '../../../jobs/catalogue.ts';
-import type { Envelope } from '../bullmq-runner.ts';
+import type { Envelope } from '../attempt.ts';
 
 export default async function processSandboxed(job: SandboxedJob<Envelope, Json>, _token?: string, signal?: AbortSignal): Promise<Json> {
   const attempt = job.attemptsMade + 1;

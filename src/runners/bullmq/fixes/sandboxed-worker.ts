@@ -19,7 +19,8 @@
 
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'bullmq';
-import { backendArgs, migratePostgres, parseTuning, type BullmqBackendKind } from '../bullmq-runner.ts';
+import { backendArgs, migratePostgres, type BullmqBackendKind } from '../backend.ts';
+import { parseTuning } from '../tuning.ts';
 
 /** The processor file BullMQ loads in each sandbox (plain JS: it registers tsx itself). */
 export const SANDBOXED_ENTRY_FILE = fileURLToPath(new URL('./sandboxed-entry.js', import.meta.url));

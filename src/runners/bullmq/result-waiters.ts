@@ -1,0 +1,129 @@
+// `ticket.result()` for the BullMQ runners: tickets waiting for a job, settled from this
+// process's Worker events when it runs the job, from QueueEvents when another process does,
+// and from a poll of the store as a safety net (QueueEvents starts reading a moment after it
+// reports ready, so an event in that gap is missed).
+
+import { Job, type Queue, type QueueEvents } from 'bullmq';
+import type { Json } from '../../contract.ts';
+import { JobFailedError, TimeoutError } from '../../errors.ts';
+import type { ErrorSink } from '../support.ts';
+import { makeQueueEvents, type BackendArgs } from './backend.ts';
+
+export interface Waiter {
+  resolve(value: Json): void;
+  reject(error: Error): void;
+}
+
+export class ResultWaiters {
+  readonly #queue: Queue;
+  readonly #queueName: string;
+  readonly #args: BackendArgs;
+  readonly #onError: ErrorSink;
+  // Tickets waiting for a result, by BullMQ job id.
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  // Opened only when a ticket waits for a job this process does not run.
+  #queueEvents: Promise<QueueEvents> | undefined;
+
+  constructor(queue: Queue, queueName: string, args: BackendArgs, onError: ErrorSink) {
+    this.#queue = queue;
+    this.#queueName = queueName;
+    this.#args = args;
+    this.#onError = onError;
+  }
+
+  /** Settles every ticket waiting for job `id`. */
+  settle(id: string, how: (waiter: Waiter) => void): void {
+    const waiters = this.#waiters.get(id);
+    if (waiters === undefined) return;
+    this.#waiters.delete(id);
+    for (const waiter of waiters) how(waiter);
+  }
+
+  /** Settles every waiting ticket, whatever its job. */
+  settleAll(how: (waiter: Waiter) => void): void {
+    for (const id of [...this.#waiters.keys()]) this.settle(id, how);
+  }
+
+  /** Waits up to `timeoutMs` for job `id`; `remote` when no Worker in this process runs it. */
+  async wait(id: string, job: string, timeoutMs: number, remote: boolean): Promise<Json> {
+    let waiter!: Waiter;
+    const settled = new Promise<Json>((resolve, reject) => (waiter = { resolve, reject }));
+    // Registered before the state check, so a job finishing in between is not missed.
+    const set = this.#waiters.get(id) ?? new Set<Waiter>();
+    set.add(waiter);
+    this.#waiters.set(id, set);
+    if (remote) await this.#openQueueEvents();
+    let done = false;
+    void settled.then(() => (done = true), () => (done = true));
+    const check = async (): Promise<void> => {
+      // One cheap state query; the job itself is read only when it has already finished.
+      const state = await this.#queue.getJobState(id).catch(() => 'unknown');
+      if (done || (state !== 'completed' && state !== 'failed')) return;
+      const stored = await Job.fromId(this.#queue, id).catch(() => undefined);
+      if (stored === undefined) return;
+      if (state === 'completed') waiter.resolve(parseReturn(stored.returnvalue));
+      else waiter.reject(new JobFailedError(job, id, stored.attemptsMade, new Error(stored.failedReason)));
+    };
+    await check();
+    // Look again after 1 s, then every 5 s, until the job settles.
+    let poll: NodeJS.Timeout | undefined;
+    const schedule = (ms: number): void => {
+      poll = setTimeout(() => void check().finally(() => done || schedule(5_000)), ms);
+      poll.unref();
+    };
+    if (!done) schedule(1_000);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`result of job \`${job}\` (${id})`, timeoutMs)), timeoutMs);
+    });
+    try {
+      return await Promise.race([settled, timeout]);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(poll);
+      set.delete(waiter);
+      if (set.size === 0 && this.#waiters.get(id) === set) this.#waiters.delete(id);
+    }
+  }
+
+  /** Closes the QueueEvents connection, if one was opened. */
+  async close(): Promise<void> {
+    const events = this.#queueEvents;
+    if (events !== undefined) await (await events).close();
+  }
+
+  #openQueueEvents(): Promise<QueueEvents> {
+    this.#queueEvents ??= (async () => {
+      const events = makeQueueEvents(this.#queueName, this.#args);
+      events.on('error', (error: Error) => this.#onError(error));
+      events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+        this.settle(jobId, (w) => w.resolve(parseReturn(returnvalue)));
+      });
+      events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+        void this.#settleRemoteFailure(jobId, failedReason);
+      });
+      await events.waitUntilReady();
+      return events;
+    })();
+    return this.#queueEvents;
+  }
+
+  async #settleRemoteFailure(jobId: string, reason: string): Promise<void> {
+    // QueueEvents `failed` fires per attempt; only a job in the failed state is finished.
+    const job = await Job.fromId(this.#queue, jobId).catch(() => undefined);
+    if (job === undefined || (await job.getState().catch(() => 'unknown')) !== 'failed') return;
+    this.settle(jobId, (w) => w.reject(new JobFailedError(job.name, jobId, job.attemptsMade, new Error(reason))));
+  }
+}
+
+function parseReturn(value: unknown): Json {
+  // QueueEvents delivers return values as JSON text on Redis; a stored job has them parsed.
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value) as Json;
+    } catch {
+      return value;
+    }
+  }
+  return (value ?? null) as Json;
+}
