@@ -74,8 +74,23 @@ export interface ThroughputBaseline {
    * so a machine that gets busier part-way slows both sides of the ratio alike.
    */
   readonly pairedWith?: string;
-  /** Frees what drain() kept between calls (a stored queue); called once its cases are done. */
+  /** Frees what drain() kept between calls (a stored queue, a thread pool); called once its cases are done. */
   close?(): Promise<void>;
+  /**
+   * For the memory scenario, a library that keeps waiting jobs in this process (p-queue): its
+   * line at `concurrency`, filled the way its users fill it. Absent: no memory figure.
+   */
+  hold?(concurrency: number): PendingLine;
+  /** Measured by the throughput scenario only (a floor kept for one ratio), not in event-loop. */
+  readonly throughputOnly?: boolean;
+}
+
+/** Jobs handed to a library's own line, for the memory scenario's child process. */
+export interface PendingLine {
+  /** Resolves once the library has accepted the job (not when it has run). */
+  submit(job: 'noop' | 'sleep' | 'cpu', data: Json): Promise<unknown>;
+  /** Drops every job still waiting, so the child can exit. */
+  clear(): void;
 }
 
 /** A tinybench case. `batch` operations per call, so sub-microsecond work is timed fairly. */

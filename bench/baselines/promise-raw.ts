@@ -10,7 +10,8 @@ function ms(data: Json): number {
   return data !== null && typeof data === 'object' && !Array.isArray(data) && typeof data.ms === 'number' ? data.ms : 0;
 }
 
-function work(job: 'noop' | 'sleep' | 'cpu', data: Json): Promise<unknown> {
+/** The job's work with nothing around it: a resolved promise, a bare timer, a spin loop. p-queue-bare runs it too. */
+export function bareWork(job: 'noop' | 'sleep' | 'cpu', data: Json): Promise<unknown> {
   if (job === 'sleep') return sleep(ms(data));
   if (job === 'cpu') {
     const end = performance.now() + ms(data);
@@ -28,7 +29,7 @@ export const promiseRaw: ThroughputBaseline = {
     const loop = async () => {
       while (next < jobs) {
         next++;
-        await work(job, data);
+        await bareWork(job, data);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, jobs) }, loop));

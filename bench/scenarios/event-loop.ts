@@ -94,6 +94,7 @@ export const eventLoop: Scenario = {
       if (context.signal.aborted) break;
       await guarded(context, subject, async () => {
         const baseline = context.baselines.find((b) => b.id === subject);
+        if (baseline?.throughputOnly === true) return;
         const opened = baseline === undefined ? await openRunner(subject, context, { concurrency: CONCURRENCY }) : undefined;
         if (opened !== undefined && 'skipped' in opened) return context.skip(subject, opened.skipped.reason, opened.skipped.fix);
         try {
@@ -108,6 +109,8 @@ export const eventLoop: Scenario = {
           }
         } finally {
           if (opened) await closeRunner(opened.runner);
+          // A baseline's pool threads or stored queue must not outlive its figures.
+          else await baseline?.close?.();
         }
       });
     }

@@ -1,25 +1,38 @@
 // Child process for the `memory` scenario: one subject per process, so one runner's heap does
-// not count against the next. Creates the runner at concurrency 1, submits N `sleep 60000`
-// jobs (so none can finish: they are all pending or waiting), and prints one JSON line:
-// peak RSS and heap growth over the idle runner. Run with --expose-gc for a steady baseline.
-//   node --expose-gc --import tsx bench/scenarios/memory-child.ts <runner> <N> [redisUrl] [databaseUrl]
+// not count against the next. Creates the runner (or a peer's line: p-queue) at concurrency 1,
+// submits N `sleep 60000` jobs (so none can finish: they are all pending or waiting), and
+// prints one JSON line: peak RSS and heap growth over the idle runner. Run with --expose-gc
+// for a steady baseline.
+//   node --expose-gc --import tsx bench/scenarios/memory-child.ts <runner or peer> <N> [redisUrl] [databaseUrl]
 
-import { createRunner } from '../../src/runners/registry.ts';
+import { createRunner, isRunnerId } from '../../src/runners/registry.ts';
+import { findBaselines } from '../discover.ts';
 
 const [id = '', count = '0', redisUrl = '', databaseUrl = ''] = process.argv.slice(2);
 const jobs = Number(count);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-// Only runners with storage take a queue name; in-process runners refuse the option.
-const where = {
-  ...(redisUrl === '' ? {} : { redisUrl, queue: `bench-memory-${process.pid}` }),
-  ...(databaseUrl === '' ? {} : { databaseUrl, queue: `bench-memory-${process.pid}` }),
-};
-const runner = await createRunner(id, { concurrency: 1, ...where }).catch(async (error: unknown) => {
-  // Runners without a concurrency knob (fire-and-forget) are measured as they are.
-  if (error instanceof Error && error.name === 'UnsupportedOptionError') return createRunner(id, where);
-  throw error;
-});
+/** What the loop below needs: a submit that resolves on acceptance, and a way to let go. */
+async function open(): Promise<{ submit(job: 'sleep', data: { ms: number }): Promise<unknown>; stop(): Promise<unknown> }> {
+  if (!isRunnerId(id)) {
+    const line = (await findBaselines()).find((b) => b.id === id)?.hold?.(1);
+    if (line === undefined) throw new Error(`${id} is neither a runner nor a peer with a line of its own`);
+    return { submit: (job, data) => line.submit(job, data), stop: () => Promise.resolve(line.clear()) };
+  }
+  // Only runners with storage take a queue name; in-process runners refuse the option.
+  const where = {
+    ...(redisUrl === '' ? {} : { redisUrl, queue: `bench-memory-${process.pid}` }),
+    ...(databaseUrl === '' ? {} : { databaseUrl, queue: `bench-memory-${process.pid}` }),
+  };
+  const runner = await createRunner(id, { concurrency: 1, ...where }).catch(async (error: unknown) => {
+    // Runners without a concurrency knob (fire-and-forget) are measured as they are.
+    if (error instanceof Error && error.name === 'UnsupportedOptionError') return createRunner(id, where);
+    throw error;
+  });
+  return { submit: (job, data) => runner.submit(job, data), stop: () => runner.stop({ drain: false, timeoutMs: 2000 }) };
+}
+
+const runner = await open();
 gc();
 const before = process.memoryUsage();
 const started = performance.now();
@@ -51,5 +64,5 @@ process.stdout.write(
     blocked,
   }) + '\n',
 );
-await Promise.race([runner.stop({ drain: false, timeoutMs: 2000 }).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+await Promise.race([runner.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
 process.exit(0);

@@ -1,6 +1,8 @@
 // `memory`: what N submitted-but-not-run jobs cost the submitting process: peak RSS and heap
 // growth. In-process runners hold every waiting job in the heap; durable runners hold them in
-// Redis or PostgreSQL (whose memory is theirs, not counted here: the notes say so).
+// Redis or PostgreSQL (whose memory is theirs, not counted here: the notes say so). p-queue,
+// the in-process runners' peer, holds the same jobs in its own line, so heap per pending job
+// can be set beside what a user would pick instead (print.ts, bench/peers.ts).
 //
 // How it works: one child process per subject and N (memory-child.ts), so runners do not
 // share a heap; the child reports one JSON line. Repeats are separate children.
@@ -44,8 +46,10 @@ function runChild(args: string[], signal: AbortSignal): Promise<ChildReport> {
 }
 
 async function one(id: string, context: BenchContext, out: Measurement[]): Promise<void> {
-  if (!isRunnerId(id)) return;
-  const needs = servicesFor(id);
+  // A peer that keeps its waiting jobs in this process (p-queue) is measured the same way.
+  const peer = context.baselines.find((b) => b.id === id && b.hold !== undefined);
+  if (!isRunnerId(id) && peer === undefined) return;
+  const needs = isRunnerId(id) ? servicesFor(id) : [];
   const redis = needs.includes('redis') ? await context.services.redisUrl() : '';
   const database = needs.includes('postgres') ? await context.services.databaseUrl() : '';
   const sizes = context.profile === 'full' ? [10_000, 100_000] : [5_000];
