@@ -22,6 +22,9 @@ describe('results files', () => {
     expect(env.node).toBe(process.version);
     expect(env.redisVersion).toBe('7.2.4');
     expect(env.bullmqVersion).toMatch(/^\d+\.\d+/);
+    // The peers' versions too: a ratio to p-queue or piscina means little without which one.
+    expect(env.pQueueVersion).toMatch(/^\d+\.\d+/);
+    expect(env.piscinaVersion).toMatch(/^\d+\.\d+/);
   });
 
   it('refuses to write a file that would not validate', () => {

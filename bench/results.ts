@@ -6,7 +6,7 @@
 // date, profile) travels with the figures: a number without its machine is not evidence.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,9 @@ export interface Environment {
   readonly postgresVersion?: string;
   readonly postgresOrigin?: string;
   readonly bullmqVersion: string;
+  /** The peers' versions (bench/peers.ts); absent in files from before they were measured. */
+  readonly pQueueVersion?: string;
+  readonly piscinaVersion?: string;
   readonly gitCommit: string;
   readonly date: string;
   readonly profile: Profile;
@@ -138,10 +141,17 @@ function gitCommit(): string {
   }
 }
 
-function bullmqVersion(): string {
+/** The installed version of a dependency, from its own package.json (found above its entry point: some packages do not export that file). */
+function versionOf(name: string): string {
   try {
-    const require = createRequire(import.meta.url);
-    return (require('bullmq/package.json') as { version: string }).version;
+    let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+    for (;;) {
+      const file = path.join(dir, 'package.json');
+      const manifest = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }) : {};
+      if (manifest.name === name && typeof manifest.version === 'string') return manifest.version;
+      if (path.dirname(dir) === dir) return 'unknown';
+      dir = path.dirname(dir);
+    }
   } catch {
     return 'unknown';
   }
@@ -158,7 +168,9 @@ export function describeEnvironment(profile: Profile, services: { redis?: { vers
     memoryBytes: os.totalmem(),
     ...(services.redis ? { redisVersion: services.redis.version, redisOrigin: services.redis.origin } : {}),
     ...(services.postgres ? { postgresVersion: services.postgres.version, postgresOrigin: services.postgres.origin } : {}),
-    bullmqVersion: bullmqVersion(),
+    bullmqVersion: versionOf('bullmq'),
+    pQueueVersion: versionOf('p-queue'),
+    piscinaVersion: versionOf('piscina'),
     gitCommit: gitCommit(),
     date: new Date().toISOString(),
     profile,
