@@ -44,11 +44,21 @@ describe('throughput sampling', () => {
     ]);
   });
 
-  it('takes one sample of every figure per round before any figure gets its next', async () => {
+  it('takes one sample of every figure per round before any figure gets its next, one case at a time', async () => {
     const { steps } = await run(['a', 'b'], [scripted('a', [250]), scripted('b', [250])]);
     const sampled = steps.filter((s) => s.startsWith('throughput round'));
     const firstOfRound2 = sampled.findIndex((s) => s.startsWith('throughput round 2:'));
-    expect(sampled.slice(0, firstOfRound2)).toEqual(['a', 'b'].flatMap((id) => ['noop', 'sleep 5ms', 'cpu 2ms'].map((label) => `throughput round 1: ${id} ${label}`)));
+    expect(sampled.slice(0, firstOfRound2)).toEqual(['noop', 'sleep 5ms', 'cpu 2ms'].flatMap((label) => ['a', 'b'].map((id) => `throughput round 1: ${id} ${label}`)));
+  });
+
+  it('samples a peer right after the runners compared with it, and runs every other round backwards', async () => {
+    // Scripted stand-ins under the real ids, so bench/peers.ts places them: p-queue is task's and genserver's peer.
+    const ids = ['p-queue', 'task', 'other', 'genserver'];
+    const { steps, measurements } = await run(ids, ids.map((id) => scripted(id, [250])));
+    const sampled = (round: number) => steps.filter((s) => s.startsWith(`throughput round ${round}:`) && s.endsWith(' noop')).map((s) => s.split(' ')[3]);
+    expect(sampled(1)).toEqual(['task', 'other', 'genserver', 'p-queue']);
+    expect(sampled(2)).toEqual(['p-queue', 'genserver', 'other', 'task']);
+    expect([...new Set(measurements.map((m) => m.subject))]).toEqual(['task', 'other', 'genserver', 'p-queue']);
   });
 
   it('measures a runner beside its raw baseline: same N, and who goes first swaps every round', async () => {

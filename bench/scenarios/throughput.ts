@@ -9,14 +9,18 @@
 // busy spell (three runs once read bullmq-redis noop 5.9k / 9.2k / 5.5k jobs/s, kit and raw
 // alike); spread over rounds, a spell costs a figure one sample, and the median drops it.
 // A sample is one or more drains timed from the first submit to the last `completed` event.
-// A runner and its raw baseline (bullmq-redis and bullmq-raw-redis) are measured in lockstep:
-// same N, samples side by side in each round with the order swapped every round, so their
-// ratio is the kit's overhead and not the machine's mood between the two. After the minimum
-// rounds, only figures whose samples still disagree get more, while the profile's budget lasts.
+// A round takes one case at a time over every subject, each runner's peer (bench/peers.ts:
+// p-queue, piscina) right after the runners compared with it, and runs backwards every other
+// round, so a runner's sample and its peer's are taken seconds apart and neither always goes
+// first. A runner and its raw baseline (bullmq-redis and bullmq-raw-redis) go further, in
+// lockstep: same N, samples side by side with the order swapped every round, so their ratio
+// is the kit's overhead and not the machine's mood between the two. After the minimum rounds,
+// only figures whose samples still disagree get more, while the profile's budget lasts.
 
 import type { Json } from '../../src/contract.ts';
 import { drain } from '../drive.ts';
 import { jsonNotes } from '../results.ts';
+import { besidePeers } from '../peers.ts';
 import { median } from '../stats.ts';
 import { closeRunner, guarded, openRunner, skipFailed } from '../subjects.ts';
 import type { BenchContext, Measurement, Profile, Scenario, ThroughputBaseline } from '../types.ts';
@@ -252,12 +256,12 @@ function settled(f: Figures, plan: ThroughputPlan): boolean {
 }
 
 /**
- * Sampling rounds. Round 1 warms each figure up just before its first sample, so Ctrl-C at
- * any point keeps every figure sampled so far. Every figure gets the first `minRepeats`
- * rounds; later rounds take only unsettled figures, and none starts once the extra rounds
- * have taken `extraRoundsMs`. A pair samples side by side, kit first in even rounds and raw
- * first in odd ones, and keeps a round's samples only when both sides have theirs, so a pair
- * never ends with uneven counts.
+ * Sampling rounds over `all`, in its order in even rounds and backwards in odd ones. Round 1
+ * warms each figure up just before its first sample, so Ctrl-C at any point keeps every figure
+ * sampled so far. Every figure gets the first `minRepeats` rounds; later rounds take only
+ * unsettled figures, and none starts once the extra rounds have taken `extraRoundsMs`. A pair
+ * samples side by side, kit first in even rounds and raw first in odd ones, and keeps a round's
+ * samples only when both sides have theirs, so a pair never ends with uneven counts.
  */
 async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: BenchContext): Promise<void> {
   let extraStarted: number | undefined;
@@ -266,6 +270,7 @@ async function rounds(all: readonly Figures[], plan: ThroughputPlan, context: Be
     if (extraStarted !== undefined && performance.now() - extraStarted >= plan.extraRoundsMs) return;
     const due = all.filter((f) => !f.entrant.failed && (r < plan.minRepeats || !settled(f, plan)));
     if (due.length === 0) return;
+    if (r % 2 === 1) due.reverse();
     for (const f of due) {
       if (context.signal.aborted) return;
       if (f.entrant.failed) continue;
@@ -317,7 +322,7 @@ export const throughput: Scenario = {
     const pairedIds = new Set([...pairOf.values()].map((b) => b.id));
     const entrants: Entrant[] = [];
     try {
-      for (const subject of context.subjects) {
+      for (const subject of besidePeers(context.subjects)) {
         if (context.signal.aborted) break;
         if (pairedIds.has(subject)) continue;
         const baseline = baselineById.get(subject);
@@ -330,7 +335,8 @@ export const throughput: Scenario = {
       const all: Figures[] = entrants.flatMap((entrant) =>
         plan.cases.map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
       );
-      await rounds(all, plan, context);
+      // Sampled one case at a time, so a runner and its peer are measured close together.
+      await rounds(plan.cases.flatMap((c) => all.filter((f) => f.c === c)), plan, context);
       return all.flatMap((f) => f.entrant.sides.flatMap((side, i) => (f.samples[i]!.length > 0 ? [measurement(side, f.c, f.jobs, f.samples[i]!)] : [])));
     } finally {
       for (const entrant of entrants) await entrant.close().catch(() => undefined);
