@@ -3,10 +3,10 @@ import { compareResults, comparisonPasses, formatComparison } from './compare.ts
 import { withSummary, type BenchResults } from './results.ts';
 import { sampleResults } from './test-fixtures.ts';
 
-/** A run with task and its raw baseline, so it has a within-file ratio. */
+/** A run with task and its peer, so it has a within-file ratio. */
 function withRaw(task: number, raw: number, changes: Partial<BenchResults> = {}): BenchResults {
   const base = sampleResults([task, task, task]);
-  const rawRow = withSummary({ scenario: 'throughput', subject: 'promise-raw', case: 'sleep 5ms c=50', metric: 'jobs/s', unit: 'jobs/s', better: 'higher', samples: [raw] });
+  const rawRow = withSummary({ scenario: 'throughput', subject: 'p-queue', case: 'sleep 5ms c=50', metric: 'jobs/s', unit: 'jobs/s', better: 'higher', samples: [raw] });
   const taskSleep = withSummary({ scenario: 'throughput', subject: 'task', case: 'sleep 5ms c=50', metric: 'jobs/s', unit: 'jobs/s', better: 'higher', samples: [task] });
   return { ...base, measurements: [...base.measurements, taskSleep, rawRow], ...changes };
 }
@@ -33,10 +33,10 @@ describe('compare', () => {
   });
 
   it('across profiles, says what differs first and compares only the ratios each file measured within itself', () => {
-    // The full run is 3× faster in absolute terms, as a quiet server would be, but task ÷ raw is the same.
+    // The full run is 3× faster in absolute terms, as a quiet server would be, but task ÷ p-queue is the same.
     const c = compareResults(full(withRaw(3000, 6000)), withRaw(1000, 2000));
     expect(c.basis).toBe('ratios');
-    expect(c.figures.map((f) => [f.key, f.ratio])).toEqual([['throughput · task · sleep 5ms c=50 · jobs/s ÷ promise-raw', 1]]);
+    expect(c.figures.map((f) => [f.key, f.ratio])).toEqual([['throughput · task · sleep 5ms c=50 · jobs/s ÷ p-queue', 1]]);
     expect(comparisonPasses(c)).toBe(true);
     const text = formatComparison(c);
     expect(text.indexOf('what differs: profile full → quick')).toBeLessThan(text.indexOf('throughput ·'));

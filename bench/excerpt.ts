@@ -5,6 +5,7 @@
 // and paste it over the old one.
 
 import { pathToFileURL } from 'node:url';
+import { peerFor } from './peers.ts';
 import { formatNumber } from './print.ts';
 import { readResults, type BenchResults, type SummarizedMeasurement } from './results.ts';
 
@@ -31,9 +32,16 @@ export function referenceExcerpt(results: BenchResults): string {
     const ratio = raw === undefined ? '' : `${times(m.median, rate(raw, kase).median)} ${raw}`;
     rows.push([subject, kase, formatNumber(m.median), [ratio, note].filter((s) => s !== '').join(' ')]);
   };
+  // Each runner against its peer (peers.ts); a reference measured before the peers were in the
+  // harness (before 2026-11-30) has only the bare-promise floor, and the row names it.
+  const against = (subject: string): string => {
+    const peer = peerFor(subject);
+    return peer !== undefined && results.subjects.includes(peer) ? peer : 'promise-raw';
+  };
   row('fire-and-forget', 'noop', undefined, '(no concurrency limit)');
-  row('genserver', 'sleep 5ms', 'promise-raw');
-  row('worker-pool', 'cpu 2ms', 'promise-raw', `(a thread per core, here ${results.environment.cores}; one event loop does ${formatNumber(rate('promise-raw', 'cpu 2ms').median)})`);
+  row('genserver', 'sleep 5ms', against('genserver'));
+  const pool = against('worker-pool');
+  row('worker-pool', 'cpu 2ms', pool, `(${pool === 'promise-raw' ? `a thread per core, here ${results.environment.cores}; ` : ''}one event loop does ${formatNumber(rate('promise-raw', 'cpu 2ms').median)})`);
   row('bullmq-redis', 'noop', 'bullmq-raw-redis');
   row('bullmq-redis', 'sleep 5ms', 'bullmq-raw-redis');
   row('bullmq-postgres', 'noop', 'bullmq-raw-postgres', "(the kit stores a tick's submits in one transaction)");

@@ -3,11 +3,10 @@
 // "regresses" 100 figures against a full run on a quiet server without anything having
 // changed. So: what differs between the runs (listed before any figure), whether they are
 // like for like, which figures were measured with different job counts, and the ratios each
-// file measured within itself (kit ÷ raw, speed-ups), which do travel between machines.
+// file measured within itself (kit ÷ peer, speed-ups), which do travel between machines.
 
 import type { BenchResults, Environment, SummarizedMeasurement } from './results.ts';
-import { rawFor } from './print.ts';
-import { UNBOUNDED_NOTE } from './subjects.ts';
+import { peerRatio } from './peers.ts';
 
 /** One way two runs differ: `what` and the value in each run. */
 export interface Difference {
@@ -30,6 +29,8 @@ const ASPECTS: readonly { readonly what: string; readonly of: (e: Environment) =
   { what: 'Redis', of: (e) => e.redisVersion ?? '-', breaks: false },
   { what: 'PostgreSQL', of: (e) => e.postgresVersion ?? '-', breaks: false },
   { what: 'BullMQ', of: (e) => e.bullmqVersion, breaks: false },
+  { what: 'p-queue', of: (e) => e.pQueueVersion ?? '-', breaks: false },
+  { what: 'piscina', of: (e) => e.piscinaVersion ?? '-', breaks: false },
   { what: 'commit', of: (e) => e.gitCommit.slice(0, 10), breaks: false },
 ];
 
@@ -75,8 +76,9 @@ export function countByScenario(keys: readonly string[]): string {
 }
 
 /**
- * The ratios a file measured within itself, as figures: a runner's throughput ÷ its raw
- * baseline's in the same run, scale-out's speed-up over one process, micro's kit ÷ raw time.
+ * The ratios a file measured within itself, as figures: a subject's throughput and heap per
+ * pending job ÷ its peer's in the same run (peers.ts), scale-out's speed-up over one process,
+ * micro's kit ÷ raw time.
  * Measured side by side on one machine, they can be compared across machines and profiles.
  */
 export function withinFileRatios(results: BenchResults): SummarizedMeasurement[] {
@@ -96,11 +98,9 @@ export function withinFileRatios(results: BenchResults): SummarizedMeasurement[]
     const notes = m.notes !== null && typeof m.notes === 'object' && !Array.isArray(m.notes) ? m.notes : {};
     if (typeof notes.speedupVsOne === 'number') out.push(ratioFigure(m, 'speed-up over 1 process', notes.speedupVsOne, 'higher'));
     else if (typeof notes.ratioToRaw === 'number') out.push(ratioFigure(m, `time ÷ ${typeof notes.baselineOf === 'string' ? notes.baselineOf : 'raw'}`, notes.ratioToRaw, 'lower'));
-    else if (m.scenario === 'throughput' && notes.note !== UNBOUNDED_NOTE) {
-      const raw = rawFor(m.subject);
-      // A bare promise's noop rate is not a baseline (print.ts shows µs per job instead).
-      const base = raw === undefined || (raw === 'promise-raw' && m.case.startsWith('noop')) ? undefined : results.measurements.find((b) => b.scenario === 'throughput' && b.subject === raw && b.case === m.case);
-      if (base !== undefined && base.median > 0) out.push({ ...ratioFigure(m, `jobs/s ÷ ${raw ?? ''}`, m.median / base.median, 'higher'), noisy: m.noisy || base.noisy });
+    else {
+      const peer = peerRatio(results, m);
+      if (peer !== undefined) out.push({ ...ratioFigure(m, `${peer.of} ÷ ${peer.peer}`, peer.ratio, peer.better), noisy: peer.noisy });
     }
   }
   return out;

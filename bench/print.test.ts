@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../src/contract.ts';
-import { comparisonCell } from './print.ts';
+import { comparisonCell, scenarioTable } from './print.ts';
 import { withSummary, type BenchResults, type SummarizedMeasurement } from './results.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 import { sampleResults } from './test-fixtures.ts';
@@ -13,43 +13,66 @@ function run(measurements: SummarizedMeasurement[], subjects = [...new Set(measu
 }
 
 describe('the comparison column says which way is better', () => {
-  it('shows an in-process noop as time added per job, not a ratio to a bare promise', () => {
-    const task = tp('task', 'noop c=50', 50_000);
-    const results = run([task, tp('promise-raw', 'noop c=50', 10_000_000)]);
-    // 1e6/50 000 − 1e6/10 000 000 = 20 − 0.1 µs.
-    expect(comparisonCell(task, results)).toBe('+20 µs/job over promise-raw');
-  });
-
-  it('writes a ratio with its direction', () => {
+  it('writes each runner’s ratio to its peer with the direction, the noop included', () => {
+    const noop = tp('task', 'noop c=50', 25_000);
     const slower = tp('genserver', 'sleep 5ms c=50', 8000);
     const same = tp('stage', 'sleep 5ms c=50', 10_001);
-    const results = run([slower, same, tp('promise-raw', 'sleep 5ms c=50', 10_000)]);
-    expect(comparisonCell(slower, results)).toBe('0.80× promise-raw: 20% slower');
-    expect(comparisonCell(same, results)).toBe('1.00× promise-raw: the same');
+    const results = run([noop, slower, same, tp('p-queue', 'noop c=50', 100_000), tp('p-queue', 'sleep 5ms c=50', 10_000), tp('promise-raw', 'sleep 5ms c=50', 12_000)]);
+    expect(comparisonCell(noop, results)).toBe('0.25× p-queue, higher is better: 75% slower');
+    expect(comparisonCell(slower, results)).toBe('0.80× p-queue, higher is better: 20% slower');
+    expect(comparisonCell(same, results)).toBe('1.00× p-queue, higher is better: the same');
+  });
+
+  it('compares worker-pool with piscina, and each peer with the floor under it', () => {
+    const pool = tp('worker-pool', 'cpu 2ms c=50', 900);
+    const pQueue = tp('p-queue', 'noop c=50', 80_000);
+    const bare = tp('p-queue-bare', 'noop c=50', 100_000);
+    const results = run([pool, tp('piscina', 'cpu 2ms c=50', 1000), pQueue, bare, tp('promise-raw', 'noop c=50', 2_000_000)]);
+    expect(comparisonCell(pool, results)).toBe('0.90× piscina, higher is better: 10% slower');
+    expect(comparisonCell(pQueue, results)).toBe('0.80× p-queue-bare, higher is better: 20% slower');
+    expect(comparisonCell(bare, results)).toBe('0.05× promise-raw, higher is better: 95% slower');
+    // The floor and a library used directly are what others are divided by: no ratio of their own.
+    expect(comparisonCell(tp('promise-raw', 'noop c=50', 2_000_000), results)).toBe('');
+    expect(comparisonCell(tp('piscina', 'cpu 2ms c=50', 1000), results)).toBe('');
   });
 
   it('gives the reason when the kit beats the library it wraps', () => {
     const pg = tp('bullmq-postgres', 'noop c=50', 1200);
-    const pool = tp('worker-pool', 'cpu 2ms c=50', 950);
-    const results = run([pg, tp('bullmq-raw-postgres', 'noop c=50', 600), pool, tp('promise-raw', 'cpu 2ms c=50', 500)]);
-    expect(comparisonCell(pg, results)).toBe("2.00× bullmq-raw-postgres: 100% faster (the kit stores a tick's submits in one transaction)");
-    expect(comparisonCell(pool, results)).toMatch(/^1\.90× promise-raw: 90% faster \(a thread per core, here \d+\)$/);
+    const results = run([pg, tp('bullmq-raw-postgres', 'noop c=50', 600)]);
+    expect(comparisonCell(pg, results)).toBe("2.00× bullmq-raw-postgres, higher is better: 100% faster (the kit stores a tick's submits in one transaction)");
   });
 
-  it('does not compare a runner with no concurrency limit with a baseline that has one', () => {
+  it('does not compare a runner with no concurrency limit with a peer that has one', () => {
     const unbounded = tp('fire-and-forget', 'sleep 5ms no limit', 50_000, { note: UNBOUNDED_NOTE });
-    expect(comparisonCell(unbounded, run([unbounded, tp('promise-raw', 'sleep 5ms c=50', 10_000)]))).toBe("none: it has no concurrency limit, promise-raw has the others' limit");
+    expect(comparisonCell(unbounded, run([unbounded, tp('p-queue', 'sleep 5ms c=50', 10_000)]))).toBe("none: it has no concurrency limit, p-queue has the others' limit");
   });
 
-  it('names the baseline to add when the run left it out', () => {
+  it('names the peer to add when the run left it out', () => {
     const redis = tp('bullmq-redis', 'noop c=50', 8000);
     expect(comparisonCell(redis, run([redis]))).toBe('(add bullmq-raw-redis to --runners for a ratio)');
     expect(comparisonCell(redis, run([redis], ['bullmq-redis', 'bullmq-raw-redis']))).toBe('(bullmq-raw-redis not measured: see its skip row)');
+    const task = tp('task', 'noop c=50', 25_000);
+    expect(comparisonCell(task, run([task, tp('promise-raw', 'noop c=50', 2_000_000)]))).toBe('(add p-queue to --runners for a ratio)');
   });
 
   it('writes micro ratios as time, so above 1× reads as slower', () => {
     const micro = (kase: string, us: number, notes: Json) => withSummary({ scenario: 'micro', subject: 'otp-task', case: kase, metric: 'µs/op', unit: 'µs', better: 'lower', samples: [us], notes });
     const kit = micro('Task.start + await', 0.6, { baselineOf: 'bare promise', ratioToRaw: 7.5 });
     expect(comparisonCell(kit, run([micro('bare promise', 0.08, {}), kit]))).toBe("+0.52 µs/op, 7.50× the raw op's time (slower)");
+  });
+});
+
+describe('the memory table', () => {
+  it('sets heap per pending job beside p-queue’s, lower is better, and leaves a runner that held its producer back without one', () => {
+    const mem = (subject: string, mb: number, accepted = 5000) =>
+      withSummary({ scenario: 'memory', subject, case: '5000 pending', metric: 'heap growth', unit: 'MB', better: 'lower', samples: [mb], notes: { jobs: 5000, accepted } });
+    const { rows } = scenarioTable(run([mem('task', 16), mem('stage', 0.2, 51), mem('p-queue', 4)]), 'memory');
+    const column = rows[0]!.indexOf('vs peer, same run');
+    expect(rows.map((r) => [r[0], r[column]])).toEqual([
+      ['subject', 'vs peer, same run'],
+      ['task', '4.00× p-queue, lower is better: 300% more (heap per pending job)'],
+      ['stage', ''],
+      ['p-queue', ''],
+    ]);
   });
 });

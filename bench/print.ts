@@ -1,21 +1,14 @@
 // The results as terminal tables, one per scenario: median, min–max of the repeats, a `noisy`
 // mark when the spread is past the rule in stats.ts, and a ratio measured in the same run (to
-// the raw baseline; for scale-out, to one worker process). Subjects that could not run are
-// rows too, with the reason and the fix.
+// the subject's peer, bench/peers.ts; for scale-out, to one worker process). Subjects that
+// could not run are rows too, with the reason and the fix.
 
 import { formatLab, labMatrix } from './lab/matrix.ts';
+import { describeRatio, peerFor, peerRatio } from './peers.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 import { formatVerdict, verdictFor } from './verdict.ts';
-
-/** The raw baseline each subject's throughput is divided by. */
-export function rawFor(subject: string): string | undefined {
-  if (subject === 'bullmq-redis') return 'bullmq-raw-redis';
-  if (subject === 'bullmq-postgres') return 'bullmq-raw-postgres';
-  if (subject.startsWith('bullmq-raw') || subject.endsWith('-raw') || subject === 'idle') return undefined;
-  return 'promise-raw';
-}
 
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
@@ -41,21 +34,17 @@ const notesOf = (m: SummarizedMeasurement): Readonly<Record<string, unknown>> =>
  * Why a runner drains faster than the library it wraps, where the kit knows: a ratio above 1
  * with no reason beside it reads as a measuring error.
  */
-function kitBeatsRawBecause(m: SummarizedMeasurement, results: BenchResults): string | undefined {
+function kitBeatsPeerBecause(m: SummarizedMeasurement): string | undefined {
   if (m.subject === 'bullmq-postgres') return "the kit stores a tick's submits in one transaction";
-  if (m.subject === 'worker-pool' && m.case.startsWith('cpu')) return `a thread per core, here ${results.environment.cores}`;
   return undefined;
 }
 
-const percent = (r: number): string => `${Math.abs(Math.round((r - 1) * 100))}%`;
 const micros = (value: number): string => (Math.abs(value) >= 10 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(1) : value.toFixed(2));
 
 /**
- * The comparison column, its direction written out: a ratio is kit ÷ baseline measured in
- * the same run, and says whether that is faster or slower. Where a ratio would mislead it is
- * not given: a noop drain of bare promises runs millions a second, so an in-process runner's
- * noop is shown as the time it adds per job; a runner with no concurrency limit is not
- * compared with a baseline held to 50 at a time.
+ * The comparison column, its direction written out: throughput is the subject's jobs/s ÷ its
+ * peer's (bench/peers.ts: the library a user would pick instead), measured in the same rounds.
+ * A runner with no concurrency limit is not compared with a peer held to 50 at a time.
  */
 export function comparisonCell(m: SummarizedMeasurement, results: BenchResults): string {
   const notes = notesOf(m);
@@ -68,17 +57,13 @@ export function comparisonCell(m: SummarizedMeasurement, results: BenchResults):
   // scale-out: jobs/s over one worker process on the same queue, higher is better.
   if (typeof notes.speedupVsOne === 'number') return `${notes.speedupVsOne.toFixed(2)}× the jobs/s of 1 process`;
   if (m.scenario !== 'throughput') return '';
-  const raw = rawFor(m.subject);
-  if (raw === undefined) return '';
-  const base = results.measurements.find((b) => b.scenario === m.scenario && b.subject === raw && b.case === m.case && b.metric === m.metric);
-  if (notes.note === UNBOUNDED_NOTE) return `none: it has no concurrency limit, ${raw} has the others' limit`;
-  if (base === undefined) return results.subjects.includes(raw) ? `(${raw} not measured: see its skip row)` : `(add ${raw} to --runners for a ratio)`;
-  if (base.median === 0 || m.median === 0) return '';
-  if (raw === 'promise-raw' && m.case.startsWith('noop')) return `+${micros(1e6 / m.median - 1e6 / base.median)} µs/job over ${raw}`;
-  const r = m.median / base.median;
-  const reason = r > 1 ? kitBeatsRawBecause(m, results) : undefined;
-  const direction = Math.abs(r - 1) < 0.005 ? 'the same' : `${percent(r)} ${r > 1 ? 'faster' : 'slower'}`;
-  return `${r.toFixed(2)}× ${raw}: ${direction}${reason === undefined ? '' : ` (${reason})`}`;
+  const peer = peerFor(m.subject);
+  if (peer === undefined) return '';
+  if (notes.note === UNBOUNDED_NOTE) return `none: it has no concurrency limit, ${peer} has the others' limit`;
+  const ratio = peerRatio(results, m);
+  if (ratio === undefined) return results.subjects.includes(peer) ? `(${peer} not measured: see its skip row)` : `(add ${peer} to --runners for a ratio)`;
+  const reason = ratio.ratio > 1 ? kitBeatsPeerBecause(m) : undefined;
+  return `${describeRatio(ratio)}${reason === undefined ? '' : ` (${reason})`}`;
 }
 
 /**
@@ -96,7 +81,10 @@ const WIDE: Readonly<Record<string, (metric: string) => { readonly row: string; 
   memory: (metric) => ({ row: '', column: metric }),
 };
 
-function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string) => { row: string; column: string }): string[][] {
+/** The wide tables' column for a figure divided by its peer's (memory: heap per pending job ÷ p-queue's). */
+const PEER_COLUMN = 'vs peer, same run';
+
+function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string) => { row: string; column: string }, results: BenchResults): string[][] {
   const columns: string[] = [];
   const rows = new Map<string, { label: string[]; cells: Map<string, string>; n: number }>();
   for (const m of ms) {
@@ -112,9 +100,15 @@ function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string)
       if (!columns.includes('done/s')) columns.push('done/s');
       entry.cells.set('done/s', formatNumber(notes.achievedPerSecond));
     }
+    const ratio = peerRatio(results, m);
+    if (ratio !== undefined) {
+      if (!columns.includes(PEER_COLUMN)) columns.push(PEER_COLUMN);
+      entry.cells.set(PEER_COLUMN, `${describeRatio(ratio)}${ratio.noisy ? ' *' : ''} (${ratio.of})`);
+    }
   }
-  // The achieved rate reads last, after the percentiles it explains.
-  columns.sort((a, b) => Number(a === 'done/s') - Number(b === 'done/s'));
+  // The achieved rate and the peer's ratio read last, after the figures they explain.
+  const last = (c: string) => Number(c === 'done/s' || c === PEER_COLUMN);
+  columns.sort((a, b) => last(a) - last(b));
   return [['subject', 'case', ...columns, 'n'], ...[...rows.values()].map((r) => [...r.label, ...columns.map((c) => r.cells.get(c) ?? ''), String(r.n)])];
 }
 
@@ -147,7 +141,7 @@ export function scenarioTable(results: BenchResults, scenario: string): Scenario
   }
   const split = WIDE[scenario];
   const mine = results.measurements.filter((x) => x.scenario === scenario);
-  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'compared, same run']] : wideTable(mine, split);
+  const rows: string[][] = split === undefined ? [['subject', 'case', 'metric', 'median', 'min–max', 'n', 'spread', 'compared, same run']] : wideTable(mine, split, results);
   for (const m of split === undefined ? mine : []) {
     rows.push([
       m.subject,
@@ -167,7 +161,8 @@ export function scenarioTable(results: BenchResults, scenario: string): Scenario
 export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`;
 
 /** How to read the comparison column: which way each kind of figure is better. */
-export const COMPARED_LEGEND = 'compared, same run: throughput is the runner\'s jobs/s ÷ its raw baseline\'s (the library without the kit), so above 1× is faster; an in-process noop shows the time the kit adds per job instead, since a bare promise drains millions a second; micro shows the kit op\'s time ÷ the bare op\'s, so above 1× is slower.';
+export const COMPARED_LEGEND =
+  "compared, same run: each runner ÷ the library a user would pick instead, measured in the same rounds: p-queue running the same catalogue job (fire-and-forget, task, genserver, stage), piscina with a plain worker file (worker-pool), BullMQ without the kit (bullmq-*). Throughput is jobs/s, so above 1× is faster; memory (vs peer) is heap per pending job, so above 1× is more. The peers stand on floors: p-queue ÷ p-queue-bare (bare functions) is the catalogue's own cost, p-queue-bare ÷ promise-raw (bare promises, no library) is p-queue's. micro shows the kit op's time ÷ the bare op's, so above 1× is slower.";
 
 export function formatResults(results: BenchResults): string {
   const parts: string[] = [`need-a-queue bench · ${describeRun(results)}`];

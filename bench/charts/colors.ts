@@ -1,6 +1,6 @@
 // One colour per runner, the same on every chart of the report page and the lessons site, and
-// a runner's raw baseline in the runner's own hue, hatched: "bullmq-redis beside
-// bullmq-raw-redis" reads as one family. Mid-tone hues, readable on a light and a dark page.
+// a runner's peer (the library without the kit) in the runner's own hue, hatched: "bullmq-redis
+// beside bullmq-raw-redis" reads as one family. Mid-tone hues, readable on a light and a dark page.
 
 export interface SubjectStyle {
   readonly color: string;
@@ -26,8 +26,10 @@ const FALLBACK = ['#6f8fcf', '#c9792c', '#5aa67a', '#b45b7c', '#7d7bb5', '#a3894
 function familyOf(subject: string): { family: string; hatched: boolean } {
   if (subject === 'bullmq-raw-redis') return { family: 'bullmq-redis', hatched: true };
   if (subject === 'bullmq-raw-postgres') return { family: 'bullmq-postgres', hatched: true };
-  // Every in-process runner is measured against bare promises: one neutral baseline for all.
-  if (subject === 'promise-raw') return { family: 'neutral', hatched: true };
+  // worker-pool's peer is the thread pool it is built on.
+  if (subject === 'piscina') return { family: 'worker-pool', hatched: true };
+  // The in-process runners' peer and the floors under it belong to no one runner: neutral.
+  if (subject === 'p-queue' || subject === 'p-queue-bare' || subject === 'promise-raw') return { family: 'neutral', hatched: true };
   if (subject === 'idle') return { family: 'neutral', hatched: false };
   if (subject.startsWith('elixir-')) return { family: 'elixir', hatched: false };
   // The micro benchmarks' subjects are the OTP pieces the runners are built from.

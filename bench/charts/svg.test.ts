@@ -105,10 +105,11 @@ describe('formatTick and colours', () => {
   it.each([
     ['bullmq-raw-redis', 'bullmq-redis'],
     ['bullmq-raw-postgres', 'bullmq-postgres'],
+    ['piscina', 'worker-pool'],
     ['otp-genserver', 'genserver'],
-  ])('%s is drawn in the hue of %s, hatched only when it is a raw baseline', (baseline, runner) => {
+  ])('%s is drawn in the hue of %s, hatched only when it is a peer without the kit', (baseline, runner) => {
     expect(styleOf(baseline).color).toBe(styleOf(runner).color);
-    expect(styleOf(baseline).hatched).toBe(baseline.includes('raw'));
+    expect(styleOf(baseline).hatched).toBe(!baseline.startsWith('otp-'));
     expect(styleOf(runner).hatched).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { BenchResults, SummarizedMeasurement } from '../results.ts';
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
 
-const RAW_LEGEND: LegendItem = { label: 'hatched: the library without the kit (raw baseline), in its runner’s colour', color: '#8a8f98', hatched: true };
+const RAW_LEGEND: LegendItem = { label: 'hatched: the library without the kit, in its runner’s colour (grey: p-queue and the floors under it, the in-process runners’ peer)', color: '#8a8f98', hatched: true };
 
 const range = (m: SummarizedMeasurement) => (m.samples.length > 1 ? `median of ${m.samples.length}, min ${formatNumber(m.min)}, max ${formatNumber(m.max)}${m.noisy ? ', NOISY' : ''}` : 'one run');
 
@@ -69,7 +69,7 @@ export function scenarioCharts(results: BenchResults, scenario: string): string 
     case 'memory': {
       const rows = of('RSS growth');
       if (rows.length === 0) return '';
-      return barChart({ title: 'Resident memory gained with jobs accepted and not yet run (lower is better)', axis: 'RSS growth (MB)', panels: bars(rows, (m) => m.case, (m) => m.subject), caption });
+      return barChart({ title: 'Resident memory gained with jobs accepted and not yet run (lower is better)', axis: 'RSS growth (MB)', panels: bars(rows, (m) => m.case, (m) => m.subject), legend: hasRaw(rows) ? [RAW_LEGEND] : [], caption });
     }
     case 'micro': {
       const rows = of();

@@ -14,7 +14,7 @@ import { scenarioCharts } from './charts.ts';
 
 /** What each scenario's chart answers, for a reader who has not read the harness. */
 const EXPLAIN: Readonly<Record<string, string>> = {
-  throughput: 'How many jobs a second each subject drains. noop shows per-job overhead, sleep shows waiting work, cpu shows what one event loop (or more threads) can burn. Raw baselines (promise-raw, bullmq-raw-*) do the same work with no kit code.',
+  throughput: 'How many jobs a second each subject drains. noop shows per-job overhead, sleep shows waiting work, cpu shows what one event loop (or more threads) can burn. Each runner’s peer does the same work with no kit code, the library a user would pick instead: p-queue for the in-process runners, piscina for worker-pool, BullMQ alone (bullmq-raw-*) for the queues. Under p-queue stand its floors: p-queue-bare (bare functions, no catalogue) and promise-raw (bare promises, no library).',
   latency: 'Open-loop arrivals at fixed rates, timed from each job’s intended send time, so a subject that falls behind shows its queue in the tail instead of slowing the load down. The line turns up where the subject saturates.',
   'event-loop': 'How late the main thread’s timers fire while the subject drains jobs. In-process cpu work blocks the loop for everything else in the process. A worker thread does not; a BullMQ Worker created in this process runs its jobs on this same loop, so it blocks it too (run workers as their own processes to free it).',
   memory: 'Resident memory gained with jobs accepted and not yet run: an unbounded in-process line holds them in the heap; a queue holds them in Redis or PostgreSQL, whose own memory is not counted here.',
