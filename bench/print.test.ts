@@ -55,6 +55,11 @@ describe('the comparison column says which way is better', () => {
     expect(comparisonCell(task, run([task, tp('promise-raw', 'noop c=50', 2_000_000)]))).toBe('(add p-queue to --runners for a ratio)');
   });
 
+  it('says so when the peer was measured on other jobs only', () => {
+    const sleep = tp('p-queue', 'sleep 5ms c=50', 8000);
+    expect(comparisonCell(sleep, run([sleep, tp('p-queue-bare', 'noop c=50', 100_000)]))).toBe('(p-queue-bare has no sleep 5ms c=50 figure)');
+  });
+
   it('writes micro ratios as time, so above 1× reads as slower', () => {
     const micro = (kase: string, us: number, notes: Json) => withSummary({ scenario: 'micro', subject: 'otp-task', case: kase, metric: 'µs/op', unit: 'µs', better: 'lower', samples: [us], notes });
     const kit = micro('Task.start + await', 0.6, { baselineOf: 'bare promise', ratioToRaw: 7.5 });

@@ -61,7 +61,11 @@ export function comparisonCell(m: SummarizedMeasurement, results: BenchResults):
   if (peer === undefined) return '';
   if (notes.note === UNBOUNDED_NOTE) return `none: it has no concurrency limit, ${peer} has the others' limit`;
   const ratio = peerRatio(results, m);
-  if (ratio === undefined) return results.subjects.includes(peer) ? `(${peer} not measured: see its skip row)` : `(add ${peer} to --runners for a ratio)`;
+  if (ratio === undefined) {
+    // A floor measured on some jobs only (p-queue-bare: noop) has nothing to divide the others by.
+    if (results.measurements.some((b) => b.scenario === m.scenario && b.subject === peer)) return `(${peer} has no ${m.case} figure)`;
+    return results.subjects.includes(peer) ? `(${peer} not measured: see its skip row)` : `(add ${peer} to --runners for a ratio)`;
+  }
   const reason = ratio.ratio > 1 ? kitBeatsPeerBecause(m) : undefined;
   return `${describeRatio(ratio)}${reason === undefined ? '' : ` (${reason})`}`;
 }
@@ -162,7 +166,7 @@ export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median
 
 /** How to read the comparison column: which way each kind of figure is better. */
 export const COMPARED_LEGEND =
-  "compared, same run: each runner ÷ the library a user would pick instead, measured in the same rounds: p-queue running the same catalogue job (fire-and-forget, task, genserver, stage), piscina with a plain worker file (worker-pool), BullMQ without the kit (bullmq-*). Throughput is jobs/s, so above 1× is faster; memory (vs peer) is heap per pending job, so above 1× is more. The peers stand on floors: p-queue ÷ p-queue-bare (bare functions) is the catalogue's own cost, p-queue-bare ÷ promise-raw (bare promises, no library) is p-queue's. micro shows the kit op's time ÷ the bare op's, so above 1× is slower.";
+  "compared, same run: each runner ÷ the library a user would pick instead, measured in the same rounds: p-queue running the same catalogue job (fire-and-forget, task, genserver, stage), piscina with a plain worker file (worker-pool), BullMQ without the kit (bullmq-*). Throughput is jobs/s, so above 1× is faster; memory (vs peer) is heap per pending job, so above 1× is more. The peers stand on floors: p-queue ÷ p-queue-bare (bare functions, noop only) is the catalogue's own cost, p-queue-bare ÷ promise-raw (bare promises, no library) is p-queue's. micro shows the kit op's time ÷ the bare op's, so above 1× is slower.";
 
 export function formatResults(results: BenchResults): string {
   const parts: string[] = [`need-a-queue bench · ${describeRun(results)}`];

@@ -81,8 +81,11 @@ export interface ThroughputBaseline {
    * line at `concurrency`, filled the way its users fill it. Absent: no memory figure.
    */
   hold?(concurrency: number): PendingLine;
-  /** Measured by the throughput scenario only (a floor kept for one ratio), not in event-loop. */
-  readonly throughputOnly?: boolean;
+  /**
+   * A floor kept for one ratio (p-queue-bare: the catalogue's cost per noop job): measured on
+   * these throughput jobs only, and in no other scenario. Absent: every case, every scenario.
+   */
+  readonly onlyJobs?: readonly ('noop' | 'sleep' | 'cpu')[];
 }
 
 /** Jobs handed to a library's own line, for the memory scenario's child process. */

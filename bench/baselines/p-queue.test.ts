@@ -31,9 +31,9 @@ describe('p-queue', () => {
     line.clear();
   });
 
-  it('keeps its floor to throughput: p-queue-bare has no memory line and no event-loop figure', () => {
+  it('keeps its floor to one figure: p-queue-bare measures noop throughput only, with no memory line', () => {
     expect('hold' in pQueueBare).toBe(false);
-    expect(pQueueBare.throughputOnly).toBe(true);
+    expect(pQueueBare.onlyJobs).toEqual(['noop']);
   });
 
   it("runs the catalogue's job, which checks its data: bad data fails the drain", async () => {

@@ -3,8 +3,8 @@
 // - `p-queue` runs the kit's own catalogue job through `runJob`, so the job's cost is on both
 //   sides: task, genserver, stage and fire-and-forget divided by it is what the kit's
 //   supervision, events and tickets cost over a p-queue a user would write.
-// - `p-queue-bare` runs the same work with nothing around it (a resolved promise, a bare
-//   timer, the same spin loop: promise-raw's `bareWork`), so `p-queue ÷ p-queue-bare` is the
+// - `p-queue-bare` runs the same work with nothing around it (promise-raw's `bareWork`: for a
+//   noop, `() => Promise.resolve(null)`), so on noop jobs `p-queue ÷ p-queue-bare` is the
 //   catalogue's own cost per job, and `p-queue-bare ÷ promise-raw` is p-queue's.
 //
 // Both are used the way p-queue's own documentation shows: one `add()` per job, each with a
@@ -31,7 +31,7 @@ setMaxListeners(0, neverAborts);
 
 const catalogueWork: Work = (job, data) => runJob(job, data, { attempt: 1, signal: neverAborts });
 
-/** `floor`: measured for one ratio only (see p-queue-bare below). */
+/** `floor`: measured for one ratio only, on noop jobs (see p-queue-bare below). */
 function peer(id: string, work: Work, floor: boolean): ThroughputBaseline {
   return {
     id,
@@ -53,7 +53,7 @@ function peer(id: string, work: Work, floor: boolean): ThroughputBaseline {
       return elapsed;
     },
     ...(floor
-      ? { throughputOnly: true }
+      ? { onlyJobs: ['noop' as const] }
       : {
           hold(concurrency: number): PendingLine {
             const queue = new PQueue({ concurrency });
@@ -71,7 +71,8 @@ function peer(id: string, work: Work, floor: boolean): ThroughputBaseline {
 }
 
 export const pQueue = peer('p-queue', catalogueWork, false);
-// The floor is there for one ratio, the catalogue's cost in jobs/s: its event-loop lag and its
-// memory would be p-queue's again, and measuring them would lengthen every quick run.
+// The floor is there for one ratio, the catalogue's cost per job, which a noop shows best (a
+// sleep or a spin hides it behind the work): its other figures would be p-queue's again, and
+// measuring them would lengthen every quick run by seconds.
 export const pQueueBare = peer('p-queue-bare', bareWork, true);
 export const baselines: readonly ThroughputBaseline[] = [pQueue, pQueueBare];

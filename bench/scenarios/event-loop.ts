@@ -94,7 +94,7 @@ export const eventLoop: Scenario = {
       if (context.signal.aborted) break;
       await guarded(context, subject, async () => {
         const baseline = context.baselines.find((b) => b.id === subject);
-        if (baseline?.throughputOnly === true) return;
+        if (baseline?.onlyJobs !== undefined) return;
         const opened = baseline === undefined ? await openRunner(subject, context, { concurrency: CONCURRENCY }) : undefined;
         if (opened !== undefined && 'skipped' in opened) return context.skip(subject, opened.skipped.reason, opened.skipped.fix);
         try {

@@ -71,6 +71,13 @@ describe('throughput sampling', () => {
     expect(jobs('task').every((n) => Number.isInteger(Math.log2(n)))).toBe(true);
   });
 
+  it('measures a floor kept for one ratio on its jobs only', async () => {
+    const floor: ThroughputBaseline = { ...scripted('floor', [250]), onlyJobs: ['noop'] };
+    const { measurements } = await run(['steady', 'floor'], [scripted('steady', [250]), floor]);
+    expect(measurements.filter((m) => m.subject === 'floor').map((m) => m.case)).toEqual(['noop c=50']);
+    expect(measurements.filter((m) => m.subject === 'steady')).toHaveLength(3);
+  });
+
   it('drops a subject whose drain throws, closes it at once and names it, and measures the rest', async () => {
     let closed = 0;
     let calls = 0;

@@ -160,6 +160,8 @@ interface Entrant {
   readonly id: string;
   readonly sides: readonly Side[];
   readonly minJobs: number;
+  /** The jobs it is measured on, when not every case (a floor kept for one ratio). */
+  readonly onlyJobs?: readonly ThroughputCase['job'][];
   /** Stops the runner and frees the baseline; safe to call twice. */
   close(): Promise<void>;
   /** Set when a drain threw: the entrant is closed and left out of later rounds (its skip row says why). */
@@ -219,6 +221,7 @@ function baselineEntrant(baseline: ThroughputBaseline, context: BenchContext): E
     id: baseline.id,
     sides: [baselineSide(baseline, context)],
     minJobs: baseline.pairedWith === undefined ? plan.minJobs : plan.minQueueJobs,
+    ...(baseline.onlyJobs === undefined ? {} : { onlyJobs: baseline.onlyJobs }),
     failed: false,
     close: once(async () => void (await baseline.close?.())),
   };
@@ -333,7 +336,7 @@ export const throughput: Scenario = {
         });
       }
       const all: Figures[] = entrants.flatMap((entrant) =>
-        plan.cases.map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
+        plan.cases.filter((c) => entrant.onlyJobs?.includes(c.job) ?? true).map((c) => ({ entrant, c, drainers: entrant.sides.map((side) => side.drainer(c)), samples: entrant.sides.map((): number[] => []), jobs: entrant.minJobs })),
       );
       // Sampled one case at a time, so a runner and its peer are measured close together.
       await rounds(plan.cases.flatMap((c) => all.filter((f) => f.c === c)), plan, context);
