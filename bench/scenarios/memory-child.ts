@@ -6,7 +6,7 @@
 //   node --expose-gc --import tsx bench/scenarios/memory-child.ts <runner or peer> <N> [redisUrl] [databaseUrl]
 
 import { createRunner, isRunnerId } from '../../src/runners/registry.ts';
-import { findBaselines } from '../discover.ts';
+import { findBaseline } from '../discover.ts';
 
 const [id = '', count = '0', redisUrl = '', databaseUrl = ''] = process.argv.slice(2);
 const jobs = Number(count);
@@ -15,7 +15,7 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 /** What the loop below needs: a submit that resolves on acceptance, and a way to let go. */
 async function open(): Promise<{ submit(job: 'sleep', data: { ms: number }): Promise<unknown>; stop(): Promise<unknown> }> {
   if (!isRunnerId(id)) {
-    const line = (await findBaselines()).find((b) => b.id === id)?.hold?.(1);
+    const line = (await findBaseline(id))?.hold?.(1);
     if (line === undefined) throw new Error(`${id} is neither a runner nor a peer with a line of its own`);
     return { submit: (job, data) => line.submit(job, data), stop: () => Promise.resolve(line.clear()) };
   }
