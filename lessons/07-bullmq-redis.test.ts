@@ -200,10 +200,12 @@ describe('lesson 07: BullMQ on Redis', () => {
     await expect.poll(() => effects.counts().get(long) ?? 0, { timeout: 20_000, interval: 50 }).toBe(1);
     expect(finishPids(effects).at(-1)).toBe(survivor.child.pid);
 
-    // SIGTERM while a job runs: the job finishes, then the worker exits 0.
+    // SIGTERM while a job runs: the job finishes, then the worker exits 0. The job is three
+    // progress ticks long, so the SIGTERM sent after the tick that shows it running still finds
+    // it running on a loaded machine (at one tick long it was sometimes done first: finished=0).
     const last = randomUUID();
     const before = survivor.output.length;
-    await producer.submit('recorded', effects.recorded(last, 'sleep', { ms: 1000 }));
+    await producer.submit('recorded', effects.recorded(last, 'sleep', { ms: 3000 }));
     await expect.poll(() => survivor.output.slice(before).some((l) => l.startsWith('progress') && l.includes('running=1')), { timeout: 10_000, interval: 50 }).toBe(true);
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
