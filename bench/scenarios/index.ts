@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<Scenario>> = {
   throughput: async () => (await import('./throughput.ts')).throughput,
   latency: async () => (await import('./latency.ts')).latency,
   'event-loop': async () => (await import('./event-loop.ts')).eventLoop,
+  'web-server': async () => (await import('./web-server.ts')).webServer,
   memory: async () => (await import('./memory.ts')).memory,
   micro: async () => (await import('./micro.ts')).micro,
   'scale-out': async () => (await import('./scale-out.ts')).scaleOut,
