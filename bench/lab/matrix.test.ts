@@ -63,6 +63,13 @@ describe('labMatrix', () => {
     expect(formatLab(matrix)).toContain('fire-and-forget  n/a: does not apply: it keeps jobs in memory');
   });
 
+  it('counts the faults a runner lost nothing in, one fault or several', () => {
+    const sigkill = results().measurements.filter((x) => x.subject === 'bullmq-redis' && x.case === 'sigkill');
+    const throwing = [m('bullmq-redis', 'throw', 'submitted', 20), m('bullmq-redis', 'throw', 'lost', 0, { expect: 'lost = 0', agrees: true })];
+    expect(runnerLosses(labMatrix({ ...results(), measurements: sigkill }), 'bullmq-redis')).toBe('nothing lost in 1 fault');
+    expect(runnerLosses(labMatrix({ ...results(), measurements: [...sigkill, ...throwing] }), 'bullmq-redis')).toBe('nothing lost in 2 faults');
+  });
+
   it('is empty for a results file without the lab', () => {
     expect(labMatrix(sampleResults()).cells).toEqual([]);
   });

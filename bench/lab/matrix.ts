@@ -162,7 +162,7 @@ export function runnerLosses(matrix: LabMatrix, runner: string): string | undefi
   const mine = matrix.cells.filter((c) => c.runner === runner && c.verdict !== 'n/a' && c.verdict !== 'error');
   if (mine.length === 0) return undefined;
   const losing = mine.filter((c) => (c.values.get('lost') ?? 0) > 0).map((c) => c.fault);
-  return losing.length === 0 ? `nothing lost in ${mine.length} faults` : `loses jobs on ${losing.join(', ')}`;
+  return losing.length === 0 ? `nothing lost in ${mine.length} ${mine.length === 1 ? 'fault' : 'faults'}` : `loses jobs on ${losing.join(', ')}`;
 }
 
 function columns(rows: readonly (readonly string[])[]): string {
