@@ -81,3 +81,64 @@ describe('the memory table', () => {
     ]);
   });
 });
+
+describe('every figure carries its context in its row', () => {
+  const fig = (scenario: string, subject: string, kase: string, metric: string, samples: number[], notes: Json) => withSummary({ scenario, subject, case: kase, metric, unit: 'ms', better: 'lower', samples, notes });
+  const column = (rows: readonly (readonly string[])[], name: string, subject: string) => {
+    const c = rows[0]?.indexOf(name) ?? -1;
+    expect(c, `column ${name}`).toBeGreaterThan(-1);
+    return rows.find((r) => r[0] === subject)?.[c];
+  };
+  const table = (measurements: SummarizedMeasurement[], scenario: string) => scenarioTable({ ...run(measurements), scenarios: [scenario] }, scenario).rows;
+
+  it('gives the job count an event-loop lag grew from', () => {
+    const rows = table([fig('event-loop', 'idle', 'nothing running', 'lag p99', [0.1], { jobs: 0 }), fig('event-loop', 'genserver', 'cpu 5ms', 'lag p99', [2007], { jobs: 400 })], 'event-loop');
+    expect(column(rows, 'jobs drained', 'genserver')).toBe('400');
+    expect(column(rows, 'jobs drained', 'idle')).toBe('none');
+  });
+
+  it('says when submit held the producer, and that a store’s memory is not counted', () => {
+    const rows = table(
+      [
+        fig('memory', 'stage', '5000 pending', 'RSS growth', [0], { jobs: 5000, accepted: 65, note: 'backpressure: submit waited after 65 jobs' }),
+        fig('memory', 'task', '5000 pending', 'RSS growth', [17], { jobs: 5000, accepted: 5000, note: 'jobs wait in this process' }),
+        fig('memory', 'bullmq-redis', '5000 pending', 'RSS growth', [0.5], { jobs: 5000, accepted: 5000, note: "jobs wait in redis: that server's memory is not counted" }),
+      ],
+      'memory',
+    );
+    expect(column(rows, 'accepted', 'stage')).toBe('65, then submit waited');
+    expect(column(rows, 'accepted', 'task')).toBe('5,000');
+    expect(column(rows, 'counted', 'bullmq-redis')).toBe('this process, not redis');
+    expect(column(rows, 'counted', 'task')).toBe('this process (holds the jobs)');
+  });
+
+  it('marks a latency row where the runner fell behind the offered rate', () => {
+    const rows = table(
+      [
+        fig('latency', 'task', 'noop rate=1000/s', 'p99 submit→done', [1.2], { offered: 1000, achievedPerSecond: 999, unfinished: 0 }),
+        fig('latency', 'bullmq-postgres', 'noop rate=1000/s', 'p99 submit→done', [2259], { offered: 1000, achievedPerSecond: 549, unfinished: 12 }),
+      ],
+      'latency',
+    );
+    expect(column(rows, 'done/s', 'task')).toBe('999');
+    expect(column(rows, 'done/s', 'bullmq-postgres')).toBe('549 SATURATED (12 unfinished)');
+  });
+
+  it('sets a web-server row beside the idle server, with the requests and jobs behind it and where the jobs ran', () => {
+    const ws = (subject: string, kase: string, p99: number, notes: Json) => fig('web-server', subject, kase, 'request p99', [p99], notes);
+    const rows = table(
+      [
+        ws('idle', 'no jobs', 2, { ratePerSecond: 500, requests: 150, unanswered: 0, windowMs: 300, jobsDone: 0, jobs: 0 }),
+        ws('task', 'cpu 5ms', 252, { ratePerSecond: 500, requests: 263, unanswered: 0, windowMs: 526, jobsDone: 100, jobs: 50, jobsRunOn: "the server's event loop" }),
+        ws('worker-pool', 'cpu 5ms', 31, { ratePerSecond: 500, requests: 198, unanswered: 2, windowMs: 397, jobsDone: 100, jobs: 50, jobsRunOn: 'worker threads' }),
+      ],
+      'web-server',
+    );
+    expect(rows[0]).toEqual(['subject', 'case', 'p99', 'p99 over idle', 'requests', 'jobs done', 'jobs run on', 'n']);
+    expect(column(rows, 'p99 over idle', 'task')).toBe('+250 ms');
+    expect(column(rows, 'jobs done', 'task')).toBe('100 in 526 ms, batches of 50');
+    expect(column(rows, 'jobs run on', 'worker-pool')).toBe('worker threads');
+    expect(column(rows, 'requests', 'worker-pool')).toBe('198 at 500/s, 2 unanswered');
+    expect(column(rows, 'jobs done', 'idle')).toBe('none');
+  });
+});

@@ -8,7 +8,7 @@ import { describeRatio, peerFor, peerRatio } from './peers.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
-import { formatVerdict, verdictFor } from './verdict.ts';
+import { formatVerdict, keptUp, verdictFor } from './verdict.ts';
 
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
@@ -29,6 +29,8 @@ function table(rows: readonly (readonly string[])[]): string {
 
 const notesOf = (m: SummarizedMeasurement): Readonly<Record<string, unknown>> =>
   m.notes !== null && typeof m.notes === 'object' && !Array.isArray(m.notes) ? m.notes : {};
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /**
  * Why a runner drains faster than the library it wraps, where the kit knows: a ratio above 1
@@ -83,13 +85,71 @@ const WIDE: Readonly<Record<string, (metric: string) => { readonly row: string; 
   // `lag p99` → column `lag p99`.
   'event-loop': (metric) => ({ row: '', column: metric }),
   memory: (metric) => ({ row: '', column: metric }),
+  // `request p99` → column `p99`.
+  'web-server': (metric) => ({ row: '', column: metric.replace(/^request /, '') }),
 };
 
 /** The wide tables' column for a figure divided by its peer's (memory: heap per pending job ÷ p-queue's). */
 const PEER_COLUMN = 'vs peer, same run';
 
+/** A count of things (jobs, requests): whole, with thousands separated. */
+const count = (value: unknown): string | undefined => (typeof value === 'number' && Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : undefined);
+
+/**
+ * A wide row's context, read from its figures' notes, in columns after the figures: the job
+ * count a lag grew from, what a memory figure does and does not count, whether a rate was kept
+ * up with. A figure without these misleads (`lag 2,007 ms` from 400 jobs reads like a runner
+ * property; `RSS growth 0.0 MB` reads like free when submit stopped taking jobs at 65).
+ */
+const CONTEXT: Readonly<Record<string, (m: SummarizedMeasurement, results: BenchResults) => readonly (readonly [string, string | undefined])[]>> = {
+  // The achieved rate beside the offered one, and the mark where the runner fell behind.
+  latency: (m) => {
+    const achieved = count(notesOf(m).achievedPerSecond);
+    if (achieved === undefined) return [];
+    const unfinished = num(notesOf(m).unfinished) ?? 0;
+    return [['done/s', keptUp(m) ? achieved : `${achieved} SATURATED${unfinished > 0 ? ` (${count(unfinished) ?? ''} unfinished)` : ''}`]];
+  },
+  'event-loop': (m) => {
+    const jobs = num(notesOf(m).jobs);
+    return [['jobs drained', jobs === 0 ? 'none' : count(jobs)]];
+  },
+  memory: (m) => {
+    const n = notesOf(m);
+    const jobs = num(n.jobs);
+    const accepted = num(n.accepted);
+    const held = jobs !== undefined && accepted !== undefined && accepted < jobs;
+    return [
+      ['accepted', held ? `${count(accepted) ?? ''}, then submit waited` : count(accepted)],
+      ['counted', countedIn(n.note)],
+    ];
+  },
+  'web-server': (m, results) => {
+    const n = notesOf(m);
+    const idle = m.metric === 'request p99' && m.subject !== 'idle' ? results.measurements.find((x) => x.scenario === m.scenario && x.subject === 'idle' && x.metric === m.metric) : undefined;
+    const unanswered = num(n.unanswered) ?? 0;
+    const jobsDone = num(n.jobsDone);
+    const jobs = num(n.jobs);
+    const windowMs = num(n.windowMs);
+    return [
+      ['p99 over idle', idle === undefined ? undefined : `${m.median >= idle.median ? '+' : '−'}${formatNumber(Math.abs(m.median - idle.median))} ms`],
+      ['requests', count(n.requests) === undefined ? undefined : `${count(n.requests) ?? ''} at ${count(n.ratePerSecond) ?? '?'}/s${unanswered > 0 ? `, ${count(unanswered) ?? ''} unanswered` : ''}`],
+      ['jobs done', jobsDone === undefined ? undefined : jobsDone === 0 ? 'none' : `${count(jobsDone) ?? ''} in ${count(windowMs) ?? '?'} ms, batches of ${count(jobs) ?? '?'}`],
+      ['jobs run on', typeof n.jobsRunOn === 'string' ? n.jobsRunOn : undefined],
+    ];
+  },
+};
+
+/** What a memory row counts: the submitting process's memory, and which store's it leaves out. */
+function countedIn(note: unknown): string | undefined {
+  if (typeof note !== 'string') return undefined;
+  const store = /^jobs wait in (\S+?):/.exec(note)?.[1];
+  if (store !== undefined) return `this process, not ${store}`;
+  return 'this process (holds the jobs)';
+}
+
 function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string) => { row: string; column: string }, results: BenchResults): string[][] {
   const columns: string[] = [];
+  const context: string[] = [];
   const rows = new Map<string, { label: string[]; cells: Map<string, string>; n: number }>();
   for (const m of ms) {
     const { row, column } = split(m.metric);
@@ -98,22 +158,22 @@ function wideTable(ms: readonly SummarizedMeasurement[], split: (metric: string)
     let entry = rows.get(key);
     if (entry === undefined) rows.set(key, (entry = { label: [m.subject, row === '' ? m.case : `${m.case} ${row}`], cells: new Map(), n: m.samples.length }));
     entry.cells.set(column, `${formatNumber(m.median)} ${m.unit}${m.noisy ? ' *' : ''}`);
-    // Latency rows say what rate the runner really kept up with, beside the offered one.
-    const notes = m.notes;
-    if (notes !== null && typeof notes === 'object' && !Array.isArray(notes) && typeof notes.achievedPerSecond === 'number') {
-      if (!columns.includes('done/s')) columns.push('done/s');
-      entry.cells.set('done/s', formatNumber(notes.achievedPerSecond));
+    for (const [name, value] of CONTEXT[m.scenario]?.(m, results) ?? []) {
+      if (!context.includes(name)) context.push(name);
+      if (value !== undefined) entry.cells.set(name, value);
     }
     const ratio = peerRatio(results, m);
     if (ratio !== undefined) {
-      if (!columns.includes(PEER_COLUMN)) columns.push(PEER_COLUMN);
+      if (!context.includes(PEER_COLUMN)) context.push(PEER_COLUMN);
       entry.cells.set(PEER_COLUMN, `${describeRatio(ratio)}${ratio.noisy ? ' *' : ''} (${ratio.of})`);
     }
   }
-  // The achieved rate and the peer's ratio read last, after the figures they explain.
-  const last = (c: string) => Number(c === 'done/s' || c === PEER_COLUMN);
-  columns.sort((a, b) => last(a) - last(b));
-  return [['subject', 'case', ...columns, 'n'], ...[...rows.values()].map((r) => [...r.label, ...columns.map((c) => r.cells.get(c) ?? ''), String(r.n)])];
+  // The context and the peer's ratio read after the figures they explain, the context in its
+  // declared order (a column no row has, as in a file from before the note was kept, is left
+  // out); `n` last, so a single run shows as `1`.
+  const filled = context.filter((name) => [...rows.values()].some((r) => r.cells.has(name)));
+  const all = [...columns, ...filled];
+  return [['subject', 'case', ...all, 'n'], ...[...rows.values()].map((r) => [...r.label, ...all.map((c) => r.cells.get(c) ?? ''), String(r.n)])];
 }
 
 /** One line naming where and when the figures were measured: every table and page starts with it. */

@@ -86,7 +86,7 @@ export function guaranteesOf(traits: RunnerTraits | undefined): string {
 }
 
 /** Kept up at a rate: the latency scenario's saturation rule, read back from the notes. */
-function keptUp(m: SummarizedMeasurement): boolean {
+export function keptUp(m: SummarizedMeasurement): boolean {
   const n = notesOf(m);
   const offered = num(n.offered);
   const achieved = num(n.achievedPerSecond);
