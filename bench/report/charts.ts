@@ -66,6 +66,15 @@ export function scenarioCharts(results: BenchResults, scenario: string): string 
       if (rows.length === 0) return '';
       return barChart({ title: 'Event-loop lag p99 while the subject drains jobs (lower is better; * = NOISY)', axis: 'lag p99 (ms)', panels: bars(rows, (m) => m.case, (m) => m.subject), legend: hasRaw(rows) ? [RAW_LEGEND] : [], caption });
     }
+    case 'web-server': {
+      const rows = of('request p99');
+      const idle = rows.filter((m) => m.subject === 'idle');
+      const cases = unique(rows.filter((m) => m.subject !== 'idle').map((m) => m.case));
+      if (cases.length === 0) return '';
+      // The idle bar heads each panel, so every runner is read against the server with no jobs.
+      const panels = cases.flatMap((c) => [...idle.map((m) => ({ ...m, case: c })), ...rows.filter((m) => m.case === c && m.subject !== 'idle')]);
+      return barChart({ title: 'Request p99 of a web server in the same process while the runner works through jobs (lower is better; idle: no jobs; * = NOISY)', axis: 'request p99 (ms)', panels: bars(panels, (m) => m.case, (m) => m.subject), caption });
+    }
     case 'memory': {
       const rows = of('RSS growth');
       if (rows.length === 0) return '';

@@ -19,7 +19,7 @@ function richResults(): BenchResults {
     withSummary({ scenario, subject, case: kase, metric, unit, better: unit === 'jobs/s' ? 'higher' : 'lower', samples });
   return {
     ...base,
-    scenarios: ['throughput', 'latency', 'event-loop', 'memory'],
+    scenarios: ['throughput', 'latency', 'event-loop', 'web-server', 'memory'],
     subjects: ['task', 'bullmq-redis', 'promise-raw'],
     measurements: [
       m('throughput', 'task', 'noop c=50', 'jobs/s', 'jobs/s', [40_000, 41_000, 39_000]),
@@ -31,6 +31,10 @@ function richResults(): BenchResults {
       m('latency', 'bullmq-redis', 'noop rate=200/s', 'p99 submit→done', 'ms', [4]),
       m('event-loop', 'task', 'cpu 5ms', 'lag p99', 'ms', [300, 302]),
       m('event-loop', 'task', 'sleep 5ms', 'lag p99', 'ms', [1, 2]),
+      m('web-server', 'idle', 'no jobs', 'request p99', 'ms', [2]),
+      m('web-server', 'task', 'cpu 5ms', 'request p99', 'ms', [252]),
+      m('web-server', 'task', 'sleep 5ms', 'request p99', 'ms', [5]),
+      m('web-server', 'bullmq-redis', 'cpu 5ms', 'request p99', 'ms', [260]),
       m('memory', 'task', '5000 pending', 'RSS growth', 'MB', [30]),
     ],
     skipped: [{ scenario: 'memory', subject: 'bullmq-postgres', reason: 'no <PostgreSQL>', fix: 'set DATABASE_URL' }],
@@ -60,7 +64,7 @@ describe('results report page', () => {
     expect(summary).toBeGreaterThan(0);
     expect(summary).toBeLessThan(html.indexOf('<section id="throughput">'));
     const toc = html.slice(html.indexOf('<nav class="toc">'), html.indexOf('</nav>'));
-    for (const id of ['summary', 'throughput', 'latency', 'event-loop', 'memory']) {
+    for (const id of ['summary', 'throughput', 'latency', 'event-loop', 'web-server', 'memory']) {
       expect(toc).toContain(`href="#${id}"`);
       expect(html).toContain(`<section id="${id}">`);
     }
@@ -77,6 +81,8 @@ describe('results report page', () => {
     expect(section('latency').match(/<circle /g)).toHaveLength(3);
     expect(section('event-loop').match(/<g class="naq-bar">/g)).toHaveLength(2);
     expect(section('memory').match(/<g class="naq-bar">/g)).toHaveLength(1);
+    // Web server: the idle bar heads each case's panel, so cpu has 3 bars and sleep 2.
+    expect(section('web-server').match(/<g class="naq-bar">/g)).toHaveLength(5);
   });
 
   it('opens from disk in a real browser with no errors, every chart drawn', async () => {
@@ -89,7 +95,7 @@ describe('results report page', () => {
     });
     await page.goto(pathToFileURL(file).href);
     expect(errors).toEqual([]);
-    expect(await page.locator('svg.naq-chart-svg').count()).toBe(4);
+    expect(await page.locator('svg.naq-chart-svg').count()).toBe(5);
     // Drawn with a size: an SVG that failed to lay out would be 0 high.
     const heights = await page.locator('svg.naq-chart-svg').evaluateAll((nodes) => nodes.map((n) => (n as unknown as { getBoundingClientRect(): { height: number } }).getBoundingClientRect().height));
     expect(heights.every((h) => h > 50)).toBe(true);

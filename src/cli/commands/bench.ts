@@ -31,7 +31,7 @@ export interface BenchFlags {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('measure every runner and raw baseline: throughput, latency, event-loop lag, memory, micro costs')
+    .description('measure every runner and raw baseline: throughput, latency, event-loop lag, a web server beside the jobs, memory, micro costs')
     .option('--runners <ids>', `comma-separated runner or baseline ids (default: all runners and baselines)`)
     .option('--scenarios <names>', `comma-separated: ${scenarioNames.join(', ')} (default: all; scale-out only in full)`)
     .option('--profile <name>', 'quick (about two minutes on 2 cores, with the failure lab\'s quick cells) or full (the published figures, about half an hour)', 'quick')
