@@ -6,6 +6,7 @@
 import { formatLab, labMatrix } from './lab/matrix.ts';
 import { describeRatio, peerFor, peerRatio } from './peers.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
+import { KEPT_UP_SHARE } from './scenarios/latency.ts';
 import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 import { formatVerdict, keptUp, verdictFor } from './verdict.ts';
@@ -222,7 +223,7 @@ export function scenarioTable(results: BenchResults, scenario: string): Scenario
   return { rows, skipped };
 }
 
-export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians. On 2 cores, sub-ms tail figures are scheduler noise.`;
+export const NOISY_LEGEND = `NOISY (or * after a figure): (max − min) / median > ${NOISY_SPREAD} across the repeats; do not rank on it. Wide tables show medians; n 1 is a single run, which cannot show its spread (--profile full repeats it). SATURATED: the runner finished under ${KEPT_UP_SHARE * 100}% of the offered rate or left jobs unfinished, so the row measures its backlog. On 2 cores, sub-ms tail figures are scheduler noise.`;
 
 /** How to read the comparison column: which way each kind of figure is better. */
 export const COMPARED_LEGEND =

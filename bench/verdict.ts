@@ -17,6 +17,7 @@
 import type { RunnerTraits } from '../src/contract.ts';
 import { describeRunner, isRunnerId } from '../src/runners/registry.ts';
 import { labMatrix, runnerLosses } from './lab/matrix.ts';
+import { KEPT_UP_SHARE } from './scenarios/latency.ts';
 import type { BenchResults, SummarizedMeasurement } from './results.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 
@@ -90,7 +91,7 @@ export function keptUp(m: SummarizedMeasurement): boolean {
   const n = notesOf(m);
   const offered = num(n.offered);
   const achieved = num(n.achievedPerSecond);
-  return offered !== undefined && achieved !== undefined && achieved >= offered * 0.8 && (num(n.unfinished) ?? 0) === 0;
+  return offered !== undefined && achieved !== undefined && achieved >= offered * KEPT_UP_SHARE && (num(n.unfinished) ?? 0) === 0;
 }
 
 const rateOf = (m: SummarizedMeasurement): number | undefined => num(notesOf(m).offered);

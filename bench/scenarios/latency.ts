@@ -12,6 +12,9 @@ import type { BenchContext, Measurement, Profile, Scenario } from '../types.ts';
 
 export const LATENCY_CONCURRENCY = 50;
 
+/** A rate was kept up with when this share of it was done and nothing was left unfinished. */
+export const KEPT_UP_SHARE = 0.8;
+
 export function latencyPlan(profile: Profile): { rates: number[]; durationMs: number; repeats: number } {
   // Rates climb until the runner saturates (the loop below stops there): in-process runners
   // keep up with tens of thousands a second on one core, so the ladder goes that high.
@@ -66,7 +69,7 @@ async function one(id: string, context: BenchContext, out: Measurement[]): Promi
       }
       // Past saturation (it finished well under the offered rate, or left jobs unfinished),
       // higher rates only lengthen the queue: the next rate would measure the same backlog.
-      if (unfinished > 0 || Math.min(...achieved) < rate * 0.8) break;
+      if (unfinished > 0 || Math.min(...achieved) < rate * KEPT_UP_SHARE) break;
     }
   } finally {
     await closeRunner(opened.runner);
