@@ -11,13 +11,15 @@
 
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { now } from '../drive.ts';
 import type { LoadMessage, LoadRecords, RequestRecord } from './web-window.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('web-load.ts runs in a worker thread (web-load-entry.js)');
 
+/** Requests sent so far, shared with the scenario, which waits on it between batches. */
+const sent = (workerData as { sent: Int32Array }).sent;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 let stopping: { graceMs: number } | undefined;
 
@@ -51,6 +53,7 @@ async function run(url: URL, ratePerSecond: number): Promise<LoadRecords> {
     for (; next < due; next++) {
       const record: RequestRecord = { intended: start + next * interval };
       records.push(record);
+      Atomics.add(sent, 0, 1);
       pending.push(request(url, record, inFlight));
     }
     await sleep(1);

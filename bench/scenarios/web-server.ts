@@ -9,10 +9,12 @@
 //
 // Where the jobs run decides the answer: in-process runners and a BullMQ Worker created in this
 // process run them on the server's event loop; the worker pool runs them on threads. Each row
-// says which, from the runner's declared isolation. Batches arrive 10 ms apart, as the next one
-// would by I/O a moment later: with no gap (or 2 ms) the requests held up by one batch of cpu
-// jobs were still being accepted when the next began, and fire-and-forget's p99 was the whole
-// window, which measured the harness, not the runner.
+// says which, from the runner's declared isolation. The next batch starts once the server has
+// answered every request sent before this one ended (a shared counter of requests sent, beside
+// the server's count of answers; at most 1 s), as when the next batch arrives by I/O a moment
+// later: with a fixed gap (2 ms, or 10 ms on a busy machine) the requests held up by one batch
+// of cpu jobs were still being accepted when the next began, and a p99 spanned two batches,
+// which measured the harness, not the runner.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,12 +29,13 @@ import type { BenchContext, Measurement, Profile, Scenario } from '../types.ts';
 import { windowFigures, type LoadMessage, type LoadRecords, type WindowFigures } from './web-window.ts';
 
 const CONCURRENCY = 50;
-const BATCH_GAP_MS = 10;
+/** How long the next batch waits at most for the server to catch up. */
+const CATCH_UP_MS = 1000;
 
 export function webServerPlan(profile: Profile): { readonly ratePerSecond: number; readonly windowMs: number; readonly repeats: number } {
   // The same rate and batches in both profiles, so a quick figure means what a full one does;
   // full measures longer windows, three times.
-  return profile === 'full' ? { ratePerSecond: 500, windowMs: 3000, repeats: 3 } : { ratePerSecond: 500, windowMs: 300, repeats: 1 };
+  return profile === 'full' ? { ratePerSecond: 500, windowMs: 3000, repeats: 3 } : { ratePerSecond: 500, windowMs: 250, repeats: 1 };
 }
 
 // #region batches
@@ -56,11 +59,13 @@ export function whereJobsRun(traits: RunnerTraits): string {
   return traits.durable ? "the server's event loop (its BullMQ Worker is in this process)" : "the server's event loop";
 }
 
-/** The server under test: answers every request with a small JSON body. */
-async function startServer(): Promise<{ readonly url: string; close(): Promise<void> }> {
+/** The server under test: answers every request with a small JSON body, and counts them. */
+async function startServer(): Promise<{ readonly url: string; answered(): number; close(): Promise<void> }> {
+  let answered = 0;
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
+    answered++;
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -70,6 +75,7 @@ async function startServer(): Promise<{ readonly url: string; close(): Promise<v
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
+    answered: () => answered,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -80,17 +86,28 @@ async function startServer(): Promise<{ readonly url: string; close(): Promise<v
 
 /** The load generator thread: start() requests at a rate, stop() and get what each request did. */
 class LoadGenerator {
-  private constructor(private readonly worker: Worker) {}
+  private constructor(
+    private readonly worker: Worker,
+    private readonly counter: Int32Array,
+  ) {}
 
   static async start(): Promise<LoadGenerator> {
-    const worker = new Worker(new URL('./web-load-entry.js', import.meta.url));
+    // Requests sent so far, counted by the thread as it sends them: readable here even while
+    // the thread's messages would wait.
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(new URL('./web-load-entry.js', import.meta.url), { workerData: { sent: counter } });
     try {
       await bounded(once<{ type: 'ready' }>(worker, 'ready'), 30_000, 'the load generator thread did not start within 30 s');
     } catch (error) {
       await worker.terminate();
       throw error;
     }
-    return new LoadGenerator(worker);
+    return new LoadGenerator(worker, counter);
+  }
+
+  /** Requests sent since the thread started. */
+  sent(): number {
+    return Atomics.load(this.counter, 0);
   }
 
   /** Requests at `ratePerSecond` while `work` runs; the figures of those meant to go out during it. */
@@ -185,7 +202,17 @@ function push(out: Measurement[], subject: string, label: string, windows: reado
   }
 }
 
-async function runnerRows(id: string, context: BenchContext, load: LoadGenerator, url: string, out: Measurement[]): Promise<void> {
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+/** Waits until the server has answered every request sent so far (at most CATCH_UP_MS). */
+async function catchUp(load: LoadGenerator, server: Server): Promise<void> {
+  const target = load.sent();
+  const until = now() + CATCH_UP_MS;
+  do await sleep(1);
+  while (server.answered() < target && now() < until);
+}
+
+async function runnerRows(id: string, context: BenchContext, load: LoadGenerator, server: Server, out: Measurement[]): Promise<void> {
   const plan = webServerPlan(context.profile);
   const opened = await openRunner(id, context, { concurrency: CONCURRENCY });
   if ('skipped' in opened) return context.skip(id, opened.skipped.reason, opened.skipped.fix);
@@ -196,13 +223,13 @@ async function runnerRows(id: string, context: BenchContext, load: LoadGenerator
       for (let r = 0; r < plan.repeats && !context.signal.aborted; r++) {
         context.progress(`web-server ${id} ${b.label}: ${plan.ratePerSecond} requests/s for ${plan.windowMs} ms, run ${r + 1} of ${plan.repeats}`);
         windows.push(
-          await load.during(url, plan.ratePerSecond, async () => {
+          await load.during(server.url, plan.ratePerSecond, async () => {
             const until = now() + plan.windowMs;
             let jobs = 0;
             do {
               const done = await drain(runner, b.job, b.data, b.batch);
               jobs += done.completed + done.failed;
-              await sleep(BATCH_GAP_MS);
+              await catchUp(load, server);
             } while (now() < until && !context.signal.aborted);
             return jobs;
           }),
@@ -240,7 +267,7 @@ export const webServer: Scenario = {
       for (const id of runners) {
         if (context.signal.aborted) break;
         const generator = load;
-        await guarded(context, id, () => runnerRows(id, context, generator, server.url, out));
+        await guarded(context, id, () => runnerRows(id, context, generator, server, out));
       }
     } finally {
       await load?.close();
