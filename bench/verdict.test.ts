@@ -96,6 +96,14 @@ describe('the verdict: one row per runner', () => {
     expect(readings[1]).toMatch(/bullmq-redis kept the event loop's p99 lag at 295 ms; task let it reach 335 ms/);
   });
 
+  it('answers "will our API slow down?" from the web-server figures, when the run has them', () => {
+    expect(verdictOf(results(), inputs).readings.some((r) => r.startsWith('Will our API'))).toBe(false);
+    const r = results();
+    const ws = (subject: string, kase: string, p99: number) => m('web-server', subject, kase, 'request p99', [p99], { jobs: subject === 'idle' ? 0 : 50 });
+    const withServer = { ...r, measurements: [...r.measurements, ws('idle', 'no jobs', 2), ws('task', 'cpu 5ms', 252), ws('bullmq-redis', 'cpu 5ms', 270), ws('task', 'sleep 5ms', 4)] };
+    expect(verdictOf(withServer, inputs).readings.at(-1)).toBe('Will our API slow down? A web server in the same process answered at p99 in 2.00 ms with no jobs; while batches of 50 cpu 5ms jobs ran, in 270 ms on bullmq-redis and 252 ms on task.');
+  });
+
   it('marks a figure whose repeats disagree with *, as the tables do', () => {
     const r = results();
     const noisy = { ...r, measurements: r.measurements.map((x) => (x.scenario === 'event-loop' && x.subject === 'task' ? withSummary({ ...x, samples: [100, 400] }) : x)) };

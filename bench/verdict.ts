@@ -159,7 +159,7 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
       ...(runners.some((r) => (lagRow(r)?.samples.length ?? 2) < 2) ? (['loop lag'] as const) : []),
       ...(runners.some((r) => memoryRows(r).some((m) => m.samples.length < 2)) ? (['heap per pending job'] as const) : []),
     ],
-    readings: readings(rows),
+    readings: [...readings(rows), ...webServerReading(results, runners)],
   };
 }
 
@@ -194,6 +194,23 @@ function readings(rows: readonly VerdictRow[]): string[] {
     out.push(`CPU-heavy jobs: ${best.runner} kept the event loop's p99 lag at ${ms(best.loopLagP99Ms)}; ${worst.runner} let it reach ${ms(worst.loopLagP99Ms)}, and every request the process serves waits that long.`);
   }
   return out;
+}
+
+/**
+ * "Will our API slow down?" from the web-server scenario: request p99 of the server with no jobs,
+ * beside the runner that held it up most and the one that held it up least while cpu jobs ran.
+ */
+function webServerReading(results: BenchResults, runners: readonly string[]): string[] {
+  const p99 = (subject: string, kase: string) => results.measurements.find((m) => m.scenario === 'web-server' && m.subject === subject && m.case === kase && m.metric === 'request p99');
+  const idle = results.measurements.find((m) => m.scenario === 'web-server' && m.subject === 'idle' && m.metric === 'request p99');
+  const cpu = runners.map((r) => p99(r, 'cpu 5ms')).filter((m): m is SummarizedMeasurement => m !== undefined).sort((a, b) => a.median - b.median);
+  const best = cpu[0];
+  const worst = cpu.at(-1);
+  if (idle === undefined || best === undefined || worst === undefined || best === worst) return [];
+  const jobs = num(notesOf(worst).jobs);
+  return [
+    `Will our API slow down? A web server in the same process answered at p99 in ${ms(idle.median)} with no jobs; while ${jobs === undefined ? '' : `batches of ${jobs} `}cpu 5ms jobs ran, in ${ms(worst.median)} on ${worst.subject} and ${ms(best.median)} on ${best.subject}.`,
+  ];
 }
 
 export function compactNumber(value: number): string {
