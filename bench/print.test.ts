@@ -109,6 +109,9 @@ describe('every figure carries its context in its row', () => {
     expect(column(rows, 'accepted', 'stage')).toBe('65, then submit waited');
     expect(column(rows, 'accepted', 'task')).toBe('5,000');
     expect(column(rows, 'counted', 'bullmq-redis')).toBe('this process, not redis');
+    const withStore = table([fig('memory', 'bullmq-redis', '5000 pending', 'RSS growth', [0.5], { jobs: 5000, accepted: 5000, note: 'jobs wait in redis: …' }), fig('memory', 'bullmq-redis', '5000 pending', 'store growth', [4], { jobs: 5000, accepted: 5000, note: 'jobs wait in redis: …' })], 'memory');
+    expect(column(withStore, 'counted', 'bullmq-redis')).toBe('this process; redis in store growth');
+    expect(column(withStore, 'store growth', 'bullmq-redis')).toMatch(/^4\.00 /);
     expect(column(rows, 'counted', 'task')).toBe('this process (holds the jobs)');
   });
 

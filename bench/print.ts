@@ -114,14 +114,15 @@ const CONTEXT: Readonly<Record<string, (m: SummarizedMeasurement, results: Bench
     const jobs = num(notesOf(m).jobs);
     return [['jobs drained', jobs === 0 ? 'none' : count(jobs)]];
   },
-  memory: (m) => {
+  memory: (m, results) => {
     const n = notesOf(m);
+    const measuredStore = results.measurements.some((x) => x.scenario === m.scenario && x.subject === m.subject && x.case === m.case && x.metric === 'store growth');
     const jobs = num(n.jobs);
     const accepted = num(n.accepted);
     const held = jobs !== undefined && accepted !== undefined && accepted < jobs;
     return [
       ['accepted', held ? `${count(accepted) ?? ''}, then submit waited` : count(accepted)],
-      ['counted', countedIn(n.note)],
+      ['counted', countedIn(n.note, measuredStore)],
     ];
   },
   'web-server': (m, results) => {
@@ -140,11 +141,11 @@ const CONTEXT: Readonly<Record<string, (m: SummarizedMeasurement, results: Bench
   },
 };
 
-/** What a memory row counts: the submitting process's memory, and which store's it leaves out. */
-function countedIn(note: unknown): string | undefined {
+/** What a memory row counts: the submitting process's memory, and where the store's is. */
+function countedIn(note: unknown, measuredStore: boolean): string | undefined {
   if (typeof note !== 'string') return undefined;
   const store = /^jobs wait in (\S+?):/.exec(note)?.[1];
-  if (store !== undefined) return `this process, not ${store}`;
+  if (store !== undefined) return measuredStore ? `this process; ${store} in store growth` : `this process, not ${store}`;
   return 'this process (holds the jobs)';
 }
 

@@ -32,6 +32,7 @@ function results(): BenchResults {
       m('event-loop', 'bullmq-redis', 'cpu 5ms', 'lag p99', [290, 300], { jobs: 60 }),
       m('memory', 'task', '5000 pending', 'heap growth', [17.5], { jobs: 5000, accepted: 5000, note: 'jobs wait in this process' }),
       m('memory', 'bullmq-redis', '5000 pending', 'heap growth', [0.5], { jobs: 5000, accepted: 5000, note: "jobs wait in redis: that server's memory is not counted" }),
+      m('memory', 'bullmq-redis', '5000 pending', 'store growth', [4], { jobs: 5000, accepted: 5000, note: "jobs wait in redis: that server's memory is not counted" }),
     ],
   };
 }
@@ -62,7 +63,8 @@ describe('the verdict: one row per runner', () => {
   it('gives memory per pending job, names the store that holds the rest, and says when submit held the producer', () => {
     const v = verdictOf(results(), inputs);
     expect(v.rows[0]?.memory).toEqual({ kind: 'per-job', kbPerJob: (17.5 * 1024) / 5000 });
-    expect(v.rows[1]?.memory).toMatchObject({ kind: 'per-job', store: 'redis' });
+    expect(v.rows[1]?.memory).toMatchObject({ kind: 'per-job', store: 'redis', storeKbPerJob: (4 * 1024) / 5000 });
+    expect(verdictTable(v)[2]?.[5]).toBe('0.10 KB + 0.82 KB in redis');
     const r = results();
     const held = { ...r, measurements: r.measurements.map((x) => (x.scenario === 'memory' && x.subject === 'task' ? { ...x, notes: { jobs: 5000, accepted: 65 } } : x)) };
     expect(verdictOf(held, inputs).rows[0]?.memory).toEqual({ kind: 'held', acceptedBeforeWait: 65 });

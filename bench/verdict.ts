@@ -38,7 +38,7 @@ export interface VerdictRow {
   readonly keptUpWith: number | undefined;
   readonly loopLagP99Ms: number | undefined;
   readonly memory:
-    | { readonly kind: 'per-job'; readonly kbPerJob: number; readonly store?: string }
+    | { readonly kind: 'per-job'; readonly kbPerJob: number; readonly store?: string; readonly storeKbPerJob?: number }
     | { readonly kind: 'held'; readonly acceptedBeforeWait: number }
     | undefined;
   /** What the failure lab saw it lose; undefined until the lab's results are given. */
@@ -121,13 +121,19 @@ export function verdictOf(results: BenchResults, inputs: VerdictInputs): Verdict
     const memNotes = mem === undefined ? {} : notesOf(mem);
     const accepted = num(memNotes.accepted);
     const jobs = num(memNotes.jobs);
+    const storeRow = mem === undefined ? undefined : find('memory', runner, (m) => m.case === mem.case && m.metric === 'store growth');
     const store = typeof memNotes.note === 'string' && memNotes.note.startsWith('jobs wait in ') && !memNotes.note.startsWith('jobs wait in this process') ? memNotes.note.slice('jobs wait in '.length).split(':')[0] : undefined;
     const memory: VerdictRow['memory'] =
       mem === undefined || accepted === undefined || jobs === undefined
         ? undefined
         : accepted < jobs
           ? { kind: 'held', acceptedBeforeWait: accepted }
-          : { kind: 'per-job', kbPerJob: (mem.median * 1024) / Math.max(1, accepted), ...(store === undefined ? {} : { store }) };
+          : {
+            kind: 'per-job',
+            kbPerJob: (mem.median * 1024) / Math.max(1, accepted),
+            ...(store === undefined ? {} : { store }),
+            ...(storeRow === undefined ? {} : { storeKbPerJob: (storeRow.median * 1024) / Math.max(1, accepted) }),
+          };
     const kept = keptUpWith.get(runner);
     return {
       runner,
@@ -236,7 +242,8 @@ export function verdictTable(v: Verdict): string[][] {
     const rates = [j.noop, j.sleep, j.cpu].map((x) => (x === undefined ? '-' : compactNumber(x))).join(' · ') + (r.unbounded ? ' (no limit)' : '') + mark(r.noisy.jobsPerSecond);
     const p99 = (r.p99Ms === undefined ? '-' : r.p99Ms === 'saturated' ? 'saturated' : ms(r.p99Ms)) + mark(r.noisy.p99);
     const latency = r.keptUpWith === undefined ? p99 : `${p99} · ${compactNumber(r.keptUpWith)}/s`;
-    const memory = r.memory === undefined ? '-' : r.memory.kind === 'held' ? `none: submit waits at ${r.memory.acceptedBeforeWait}` : `${r.memory.kbPerJob.toFixed(2)} KB${r.memory.store === undefined ? '' : ` + ${r.memory.store}`}`;
+    const store = r.memory?.kind === 'per-job' && r.memory.store !== undefined ? ` + ${r.memory.storeKbPerJob === undefined ? '' : `${r.memory.storeKbPerJob.toFixed(2)} KB in `}${r.memory.store}` : '';
+    const memory = r.memory === undefined ? '-' : r.memory.kind === 'held' ? `none: submit waits at ${r.memory.acceptedBeforeWait}` : `${r.memory.kbPerJob.toFixed(2)} KB${store}`;
     return [r.runner, r.guarantees, rates, latency, ms(r.loopLagP99Ms) + mark(r.noisy.loopLag), memory, r.loses ?? 'not in this run'];
   });
   // Until the failure lab reports, the column would say the same thing seven times.
@@ -254,7 +261,7 @@ export function verdictLegend(v: Verdict): string[] {
       ? 'p99: no latency figures in this run'
       : `p99: submit→done of noop jobs offered at ${compactNumber(v.commonRate)}/s, the highest rate every runner kept up with; "up to": the highest rate this one kept up with; lower is better`,
     `loop lag: event-loop lag p99 while draining ${v.lagJobs === undefined ? '' : `${v.lagJobs} `}cpu 5ms jobs, what every other request in the process waits; lower is better`,
-    `heap per pending job: heap growth ÷ jobs accepted and not yet run${v.memoryJobs === undefined ? '' : ` (${compactNumber(v.memoryJobs)} submitted)`}; a store's own memory (Redis, PostgreSQL) is not counted`,
+    `heap per pending job: heap growth ÷ jobs accepted and not yet run${v.memoryJobs === undefined ? '' : ` (${compactNumber(v.memoryJobs)} submitted)`}; after +, what the store gained per job where it was measured (Redis used_memory, PostgreSQL table and index size), else the store that holds the rest`,
     ...(v.singleRun.length === 0 ? [] : [`single run (this profile repeats them once): ${v.singleRun.join(', ')}; measure with --profile full before ranking on them`]),
     v.rows.some((r) => r.loses !== undefined)
       ? "loses: the failure lab's cells for the runner (its table has each fault, measured beside what the traits predict)"

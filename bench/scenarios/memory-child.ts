@@ -7,6 +7,7 @@
 
 import { createRunner, isRunnerId } from '../../src/runners/registry.ts';
 import { findBaseline } from '../discover.ts';
+import { storeBytes } from './store-size.ts';
 
 const [id = '', count = '0', redisUrl = '', databaseUrl = ''] = process.argv.slice(2);
 const jobs = Number(count);
@@ -34,6 +35,8 @@ async function open(): Promise<{ submit(job: 'sleep', data: { ms: number }): Pro
 
 const runner = await open();
 gc();
+// A queue's jobs wait in its store: how much it holds is read before and after, beside ours.
+const storeBefore = await storeBytes(redisUrl, databaseUrl);
 const before = process.memoryUsage();
 const started = performance.now();
 // Sampled after each batch: resourceUsage().maxRSS would include the loader's start-up peak.
@@ -53,6 +56,7 @@ for (let sent = 0; sent < jobs && !blocked; sent += 256) {
 const submitMs = performance.now() - started;
 gc();
 const after = process.memoryUsage();
+const storeAfter = await storeBytes(redisUrl, databaseUrl);
 process.stdout.write(
   JSON.stringify({
     rssBefore: before.rss,
@@ -62,6 +66,7 @@ process.stdout.write(
     submitMs,
     accepted,
     blocked,
+    ...(storeBefore === undefined || storeAfter === undefined ? {} : { storeGrowth: Math.max(0, storeAfter - storeBefore) }),
   }) + '\n',
 );
 await Promise.race([runner.stop().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);

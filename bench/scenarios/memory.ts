@@ -1,8 +1,9 @@
 // `memory`: what N submitted-but-not-run jobs cost the submitting process: peak RSS and heap
 // growth. In-process runners hold every waiting job in the heap; durable runners hold them in
-// Redis or PostgreSQL (whose memory is theirs, not counted here: the notes say so). p-queue,
-// the in-process runners' peer, holds the same jobs in its own line, so heap per pending job
-// can be set beside what a user would pick instead (print.ts, bench/peers.ts).
+// Redis or PostgreSQL, whose growth is its own figure (`store growth`, store-size.ts): the
+// process's rows are the client's share only, and the notes say so.
+// p-queue, the in-process runners' peer, holds the same jobs in its own line, so heap per
+// pending job can be set beside what a user would pick instead (print.ts, bench/peers.ts).
 //
 // How it works: one child process per subject and N (memory-child.ts), so runners do not
 // share a heap; the child reports one JSON line. Repeats are separate children.
@@ -24,6 +25,8 @@ interface ChildReport {
   readonly submitMs: number;
   readonly accepted: number;
   readonly blocked: boolean;
+  /** What the store (Redis, PostgreSQL) gained, for a runner that keeps jobs in one. */
+  readonly storeGrowth?: number;
 }
 
 function runChild(args: string[], signal: AbortSignal): Promise<ChildReport> {
@@ -65,12 +68,14 @@ async function one(id: string, context: BenchContext, out: Measurement[]): Promi
     const note = blocked
       ? `backpressure: submit waited after ${Math.min(...reports.map((r) => r.accepted))} jobs, so the producer is held instead of the jobs`
       : needs.length > 0
-        ? `jobs wait in ${needs.join(', ')}: that server's memory is not counted`
+        ? `jobs wait in ${needs.join(', ')}: the process rows leave that server out; store growth is what it gained`
         : 'jobs wait in this process';
     const common = { scenario: 'memory', subject: id, case: `${jobs} pending`, better: 'lower' as const, notes: jsonNotes({ jobs, accepted: Math.min(...reports.map((r) => r.accepted)), note }) };
     out.push({ ...common, metric: 'peak RSS', unit: 'MB', samples: reports.map((r) => r.peakRss / 2 ** 20) });
     out.push({ ...common, metric: 'RSS growth', unit: 'MB', samples: reports.map((r) => r.rssGrowth / 2 ** 20) });
     out.push({ ...common, metric: 'heap growth', unit: 'MB', samples: reports.map((r) => r.heapGrowth / 2 ** 20) });
+    const store = reports.map((r) => r.storeGrowth).filter((b): b is number => b !== undefined);
+    if (store.length === reports.length) out.push({ ...common, metric: 'store growth', unit: 'MB', samples: store.map((b) => b / 2 ** 20) });
   }
 }
 
