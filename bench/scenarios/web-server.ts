@@ -115,7 +115,7 @@ class LoadGenerator {
     const records = once<LoadRecords>(this.worker, 'records');
     this.post({ type: 'start', url, ratePerSecond });
     // A short lead-in, so the window starts with the generator already on its schedule.
-    await sleep(50);
+    await sleep(20);
     const from = now();
     const jobs = await work();
     const to = now();
