@@ -1,43 +1,12 @@
 // The command line as a user meets it: a real `node bin/need-a-queue.js` process, its exit code,
 // what it prints, and what it leaves on disk.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../testing/cli.ts';
 import { scratchDirs } from '../testing/scratch-dir.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/need-a-queue.js', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI; `onOutput` may act on the process (send it a signal) as lines arrive. */
-function cli(args: readonly string[], onOutput?: (stdout: string, pid: number) => void, timeoutMs = 60_000, env: Readonly<Record<string, string>> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // detached: its own process group, so a signal can go to the group as a terminal sends it.
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CI: 'true', ...env } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      process.kill(-(child.pid ?? 0), 'SIGKILL');
-      reject(new Error(`CLI ${args.join(' ')} did not exit within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      onOutput?.(stdout, child.pid ?? 0);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const scratch = scratchDirs('need-a-queue-cli-');
 

@@ -3,66 +3,67 @@
 // `crash`. Starts only the services the runner needs, and stops them afterwards.
 
 import type { Command } from 'commander';
-import type { Json, SubmitOptions } from '../../contract.ts';
-import { InvalidJobDataError, InvalidOptionError, messageOf } from '../../errors.ts';
-import { createRunner } from '../../runners/registry.ts';
+import type { Runner } from '../../contract.ts';
+import { messageOf } from '../../errors.ts';
+import { createRunner, describeRunner } from '../../runners/registry.ts';
 import { createServiceHub } from '../../services/index.ts';
-import { serviceOptions } from './runners.ts';
+import { numberFlag, parseJobData, submitOptionsFrom, withSubmitFlags, type SubmitFlags } from '../job-input.ts';
+import { privateStoreNotice, serviceOptions } from './runners.ts';
 
-interface RunFlags {
+interface RunFlags extends SubmitFlags {
   readonly runner: string;
-  readonly attempts?: string;
-  readonly timeout?: string;
-  readonly delay?: string;
   readonly wait: string;
 }
 
-function parseData(job: string, text: string | undefined): Json {
-  if (text === undefined) return null;
-  try {
-    return JSON.parse(text) as Json;
-  } catch {
-    throw new InvalidJobDataError(job, `not JSON: ${text}`, 'the data as JSON, e.g. \'{"ms": 100}\'');
-  }
-}
-
-function number(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new InvalidOptionError(`--${flag}`, 'a number', text);
-  return value;
+/**
+ * When a job throws outside its promise (`crash`), Node ends the process: that is the lesson,
+ * so the stack stays, labelled, and one line after it says what the death cost. Node prints
+ * its report after every 'exit' listener has run, so nothing could follow it; this handler
+ * prints the stack itself and ends the process with Node's own exit code for it, 1.
+ */
+function explainCrashes(runner: Runner, inFlight: () => number, storeIsPrivate: boolean): void {
+  process.on('uncaughtException', (error) => {
+    const n = inFlight();
+    const jobs = `${n} job${n === 1 ? '' : 's'}`;
+    const fate = runner.traits.durable
+      ? `its Worker ran the job on this event loop, so the job stays stored and runs again once its lock expires${storeIsPrivate ? ' (here the store was private and ends with this process)' : ''}`
+      : `${runner.id} keeps jobs in this process's memory, so every job in flight (${jobs} here) died with it`;
+    process.stderr.write(`uncaught exception (thrown outside the job's promise, so no await or .catch sees it):\n${error.stack ?? String(error)}\n`);
+    process.stderr.write(`${runner.id}: that ended this process: ${fate}. Running jobs in threads (--runner worker-pool) or in worker processes keeps a crash from taking the caller with it.\n`);
+    process.exit(1);
+  });
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('run one job on one runner and show its events and result')
-    .argument('<job>', 'a job from `need-a-queue jobs`')
-    .argument('[data]', 'the job data as JSON, e.g. \'{"ms": 100}\'')
-    .option('--runner <id>', 'a runner from `need-a-queue runners`', 'task')
-    .option('--attempts <n>', 'total attempts (runners with retries)')
-    .option('--timeout <ms>', 'per-job timeout (runners that honour timeoutMs)')
-    .option('--delay <ms>', 'delay before the job may start (BullMQ runners)')
+  withSubmitFlags(
+    program
+      .command('run')
+      .description('run one job on one runner and show its events and result')
+      .argument('<job>', 'a job from `need-a-queue jobs`')
+      .argument('[data]', 'the job data as JSON, e.g. \'{"ms": 100}\'')
+      .option('--runner <id>', 'a runner from `need-a-queue runners`', 'task'),
+  )
     .option('--wait <ms>', 'how long to wait for the job to finish', '10000')
     .action(async (job: string, dataText: string | undefined, flags: RunFlags) => {
-      const data = parseData(job, dataText);
-      const waitMs = number('wait', flags.wait) ?? 10_000;
-      const attempts = number('attempts', flags.attempts);
-      const timeoutMs = number('timeout', flags.timeout);
-      const delayMs = number('delay', flags.delay);
-      const options: SubmitOptions = {
-        ...(attempts === undefined ? {} : { attempts }),
-        ...(timeoutMs === undefined ? {} : { timeoutMs }),
-        ...(delayMs === undefined ? {} : { delayMs }),
-      };
+      const data = parseJobData(job, dataText);
+      const waitMs = numberFlag('wait', flags.wait) ?? 10_000;
+      const options = submitOptionsFrom(flags);
+      const descriptor = describeRunner(flags.runner);
       const hub = createServiceHub();
       try {
+        const notice = privateStoreNotice(descriptor.id, process.env);
+        if (notice !== undefined) process.stdout.write(`${notice}\n`);
         const runner = await createRunner(flags.runner, {
           ...(await serviceOptions(flags.runner, hub)),
           onError: (error) => process.stdout.write(`  onError: ${error.message}\n`),
         });
+        let inFlight = 0;
+        const storeIsPrivate = descriptor.services.some((service) => !process.env[service === 'redis' ? 'REDIS_URL' : 'DATABASE_URL']);
+        explainCrashes(runner, () => inFlight, storeIsPrivate);
         const t0 = performance.timeOrigin + performance.now();
         runner.onEvent((e) => {
+          if (e.type === 'accepted') inFlight++;
+          else if (e.type === 'completed' || e.type === 'failed') inFlight--;
           process.stdout.write(`  +${(e.at - t0).toFixed(2).padStart(8)} ms  ${e.type.padEnd(9)} attempt ${e.attempt}${e.error === undefined ? '' : `  ${e.error}`}\n`);
         });
         process.stdout.write(`${flags.runner}: submitting ${job} ${JSON.stringify(data)}\n`);
@@ -76,7 +77,13 @@ export function registerRun(program: Command): void {
           else process.exitCode = 1;
         }
         const report = await runner.stop({ drain: false, timeoutMs: 2000 });
-        process.stdout.write(`stopped: ${report.finished} finished, ${report.abandoned} abandoned, ${report.stored} stored\n`);
+        // Said only when the stop left something behind, and what becomes of it.
+        if (report.abandoned > 0) {
+          process.stdout.write(`stopped with ${report.abandoned} job(s) still running: ${runner.traits.durable ? 'they stay in the store, and a worker on this queue runs them again once their lock expires' : `lost: ${runner.id} keeps jobs in this process's memory`}\n`);
+        }
+        if (report.stored > 0) {
+          process.stdout.write(`stopped with ${report.stored} job(s) still stored${storeIsPrivate ? ': the private store ends with this run, and they with it' : ', for a worker on this queue'}\n`);
+        }
       } finally {
         await hub.stop();
       }

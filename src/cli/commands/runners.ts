@@ -29,3 +29,13 @@ export async function serviceOptions(id: string, hub: ServiceHub): Promise<Runne
     ...(needs.includes('postgres') ? { databaseUrl: (await hub.postgres()).url } : {}),
   };
 }
+
+/**
+ * The line to print before a private store is started that takes long enough to look like a
+ * hang: embedded PostgreSQL needs several seconds (initdb, then the server), redis-server a
+ * few milliseconds. Undefined when nothing slow will start.
+ */
+export function privateStoreNotice(id: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (!servicesFor(id).includes('postgres') || (env.DATABASE_URL ?? '') !== '') return undefined;
+  return `no DATABASE_URL: starting an embedded PostgreSQL for ${id}, which takes several seconds (set DATABASE_URL to use yours)`;
+}
