@@ -94,6 +94,18 @@ export class InvalidOptionError extends NeedAQueueError {
   }
 }
 
+/** `submit` or `worker` was given a runner whose jobs live in one process's memory: there is no queue to share. */
+export class LocalRunnerError extends NeedAQueueError {
+  override name = 'LocalRunnerError';
+  constructor(command: string, runner: string, shared: readonly string[]) {
+    super(
+      'LOCAL_RUNNER',
+      `Runner \`${runner}\` keeps its jobs in the memory of the process that submits them, so \`${command}\` has no queue another process can read`,
+      `use --runner ${shared.join(' or ')}; to run a job on \`${runner}\` in this process, \`need-a-queue run <job> --runner ${runner}\``,
+    );
+  }
+}
+
 /** A job failed; `cause` is the job's own error. */
 export class JobFailedError extends NeedAQueueError {
   override name = 'JobFailedError';

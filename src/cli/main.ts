@@ -21,12 +21,13 @@ const commands: Readonly<Record<string, () => Promise<Register>>> = {
   site: async () => (await import('./commands/site.ts')).registerSite,
   worker: async () => (await import('./commands/worker.ts')).register,
   run: async () => (await import('./commands/run.ts')).registerRun,
+  submit: async () => (await import('./commands/submit.ts')).registerSubmit,
   runners: async () => (await import('./commands/runners.ts')).registerRunners,
   jobs: async () => (await import('./commands/jobs.ts')).registerJobs,
 };
 
 /** Errors that mean "you asked for something that does not exist or cannot be": exit 2. */
-const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'BAD_ARGUMENT', 'RESULTS_FILE', 'SITE_SOURCE']);
+const badInput = new Set(['UNKNOWN_RUNNER', 'UNKNOWN_JOB', 'INVALID_JOB_DATA', 'INVALID_OPTION', 'UNSUPPORTED_OPTION', 'LOCAL_RUNNER', 'BAD_ARGUMENT', 'RESULTS_FILE', 'SITE_SOURCE']);
 
 /** The program with the commands `argv` needs: the one it names (plus bench for `start`), or all. */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {

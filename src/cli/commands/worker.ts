@@ -1,12 +1,15 @@
 // `need-a-queue worker`: a standalone BullMQ worker for the job catalogue. Start one per
 // process (or machine) against the same REDIS_URL / DATABASE_URL and they share the queue:
-// the kit's way of showing scale-out without a home-made network layer.
+// the kit's way of showing scale-out without a home-made network layer. Feed it with
+// `need-a-queue submit` or with plain BullMQ (`queue.add(name, data)`) from another shell.
 // SIGTERM or Ctrl-C stops it gracefully: in-flight jobs finish, waiting jobs stay stored.
 
 import type { Command } from 'commander';
 import { InvalidOptionError } from '../../errors.ts';
 import { createServiceHub } from '../../services/index.ts';
 import { startWorkerProcess, stopOnSignals } from '../../runners/bullmq/worker-process.ts';
+import { feedInstructions, sharedQueue, withSharedQueueFlags, type SharedQueueFlags } from '../shared-queue.ts';
+import { privateStoreNotice } from './runners.ts';
 
 function positive(name: string) {
   return (value: string): number => {
@@ -16,49 +19,56 @@ function positive(name: string) {
   };
 }
 
+interface WorkerFlags extends SharedQueueFlags {
+  readonly concurrency: number;
+  readonly lockDuration?: number;
+  readonly stalledInterval?: number;
+  readonly progress?: boolean;
+}
+
 export function register(program: Command): void {
-  program
-    .command('worker')
-    .description('run a BullMQ worker for the job catalogue until SIGTERM (several processes or machines may share one queue)')
-    .requiredOption('--runner <id>', 'bullmq-redis or bullmq-postgres')
-    .requiredOption('--queue <name>', 'queue to consume')
+  withSharedQueueFlags(
+    program
+      .command('worker')
+      .description('run a BullMQ worker for the job catalogue until SIGTERM (several processes or machines may share one queue; feed it with `submit` or plain BullMQ)'),
+  )
     .option('--concurrency <n>', 'jobs at once', positive('--concurrency'), 10)
-    .option('--redis-url <url>', 'Redis URL (default: REDIS_URL)')
-    .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL)')
-    .option('--namespace <name>', 'Redis key prefix or PostgreSQL schema (default: need-a-queue / need_a_queue)')
     .option('--lock-duration <ms>', 'BullMQ lockDuration', positive('--lock-duration'))
     .option('--stalled-interval <ms>', 'BullMQ stalledInterval', positive('--stalled-interval'))
     .option('--progress', 'print one progress line a second')
-    .action(async (opts: { runner: string; queue: string; concurrency: number; redisUrl?: string; databaseUrl?: string; namespace?: string; lockDuration?: number; stalledInterval?: number; progress?: boolean }) => {
-      if (opts.runner !== 'bullmq-redis' && opts.runner !== 'bullmq-postgres') throw new InvalidOptionError('--runner', '`bullmq-redis` or `bullmq-postgres`', opts.runner);
+    .action(async (opts: WorkerFlags) => {
+      const queue = sharedQueue('worker', opts, process.env);
       // The store comes from the service hub, as for `run` and `bench`: a URL given (flag or
       // environment) is checked under the hub's deadline and a bad one is a typed error with
       // the fix (it printed a stack, or waited forever on a closed port); no URL starts a
-      // private server, whose URL is printed so another shell can feed this worker.
-      const kind = opts.runner === 'bullmq-redis' ? 'redis' : 'postgres';
-      const given = kind === 'redis' ? (opts.redisUrl ?? process.env.REDIS_URL) : (opts.databaseUrl ?? process.env.DATABASE_URL);
-      const hub = createServiceHub({ env: { ...process.env, ...(given === undefined ? {} : kind === 'redis' ? { REDIS_URL: given } : { DATABASE_URL: given }) } });
+      // private server, and the worker prints how to feed it from another shell.
+      const hub = createServiceHub({ env: { ...process.env, ...(queue.given === undefined ? {} : { [queue.variable]: queue.given }) } });
       let url: string;
       try {
-        const endpoint = kind === 'redis' ? await hub.redis() : await hub.postgres();
+        const notice = privateStoreNotice(queue.runner, { [queue.variable]: queue.given });
+        if (notice !== undefined) process.stdout.write(`${notice}\n`);
+        const endpoint = queue.kind === 'redis' ? await hub.redis() : await hub.postgres();
         url = endpoint.url;
-        if (given === undefined) {
-          const variable = kind === 'redis' ? 'REDIS_URL' : 'DATABASE_URL';
-          process.stdout.write(`no ${variable} or --${kind === 'redis' ? 'redis' : 'database'}-url given: started ${endpoint.origin === 'embedded-postgres' ? 'an embedded PostgreSQL' : 'a private redis-server'} at ${url}; it stops with this worker. Point producers at it with ${variable}=${url}\n`);
+        if (queue.given === undefined) {
+          process.stdout.write(`no ${queue.variable} or ${queue.flag} given: started ${endpoint.origin === 'embedded-postgres' ? 'an embedded PostgreSQL' : 'a private redis-server'} at ${url}; it stops with this worker\n`);
         }
       } catch (error) {
         await hub.stop();
         throw error;
       }
+      for (const line of feedInstructions(queue, url)) process.stdout.write(`${line}\n`);
       const { stop } = await startWorkerProcess({
-        runner: opts.runner,
-        queue: opts.queue,
+        runner: queue.runner,
+        queue: queue.queue,
         concurrency: opts.concurrency,
         progress: opts.progress === true,
         url,
-        ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+        namespace: queue.namespace,
         ...(opts.lockDuration === undefined ? {} : { lockDuration: opts.lockDuration }),
         ...(opts.stalledInterval === undefined ? {} : { stalledInterval: opts.stalledInterval }),
+      }).catch(async (error: unknown) => {
+        await hub.stop();
+        throw error;
       });
       stopOnSignals(async () => {
         await stop();

@@ -37,3 +37,11 @@ export const postgresDescriptor: RunnerDescriptor<'bullmq-postgres'> = {
   tuning: [...tuning, 'schema'],
   load: async () => (await import('./bullmq-postgres-runner.ts')).createBullmqPostgresRunner,
 };
+
+/**
+ * The namespace the kit's queues live in unless `tuning.prefix` / `tuning.schema` says
+ * otherwise: never BullMQ's own defaults (`bull`, `bullmq`), so a user's other queues on the
+ * same store are not touched. Anything else feeding these queues (plain BullMQ, `submit`)
+ * must use the same one.
+ */
+export const defaultNamespace = { redis: 'need-a-queue', postgres: 'need_a_queue' } as const;

@@ -1,0 +1,90 @@
+// `need-a-queue submit` as a user meets it: every mistake in its input is exit 2 with a fix,
+// before any store is reached (the tests point it at a closed port to prove that); a missing or
+// stopped store is exit 1 within the check's deadline; and it feeds a `need-a-queue worker`
+// started in "another shell", on Redis and on PostgreSQL, with the very command the worker
+// prints.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, startCli, type RunningCli } from '../../testing/cli.ts';
+
+/** A Redis nobody listens on: reaching for it would be exit 1, not the exit 2 expected. */
+const CLOSED = { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/none' };
+
+describe('need-a-queue submit: bad input', () => {
+  it.each([
+    ['an unknown job', ['submit', 'email'], /Unknown job `"email"`[\s\S]*fix: use one of: noop, sleep/],
+    ['data that is not JSON', ['submit', 'sleep', '{ms:1}'], /Bad data for job `sleep`: not JSON: \{ms:1\}[\s\S]*fix: pass the data as JSON/],
+    ['data the job does not take', ['submit', 'sleep', '{"ms":-1}'], /Bad data for job `sleep`: `ms` is `-1`[\s\S]*fix: pass \{ "ms": an integer/],
+    ['an absurd --count', ['submit', 'noop', '--count', '1e9'], /Expected `--count` to be an integer from 1 to 100000, got `"1e9"`[\s\S]*fix: /],
+    ['a --count of zero', ['submit', 'noop', '--count', '0'], /Expected `--count` to be an integer from 1 to 100000/],
+    ['an unknown runner', ['submit', 'noop', '--runner', 'sidekiq'], /Unknown runner `"sidekiq"`[\s\S]*fix: use one of: fire-and-forget/],
+    ['an in-process runner, which has no queue to feed', ['submit', 'noop', '--runner', 'task'], /Runner `task` keeps its jobs in the memory of the process that submits them, so `submit` has no queue another process can read\n  fix: use --runner bullmq-redis or bullmq-postgres; to run a job on `task` in this process, `need-a-queue run <job> --runner task`/],
+    ['an option out of range', ['submit', 'noop', '--attempts', '0'], /Expected `attempts` to be an integer from 1 to 1000/],
+    ['a --wait that is not a number', ['submit', 'noop', '--wait', 'soon'], /Expected `--wait` to be a number/],
+  ])('%s: exit 2 with the fix, no stack, and no store reached', async (_name, args, expected) => {
+    const run = await cli(args, undefined, 30_000, CLOSED);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('need-a-queue submit: the store', () => {
+  it('no URL at all: exit 1 naming --redis-url and where to get it', async () => {
+    const run = await cli(['submit', 'noop'], undefined, 30_000, { REDIS_URL: '' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/No Redis to submit to: pass --redis-url \(or set REDIS_URL\)\n  fix: use the URL `need-a-queue worker --queue need-a-queue` prints when it starts/);
+  });
+
+  it('a stopped store: exit 1 within the check\'s deadline, pointing at the worker', async () => {
+    const started = Date.now();
+    const run = await cli(['submit', 'noop', '--redis-url', 'redis://127.0.0.1:1'], undefined, 30_000);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot use Redis at REDIS_URL=redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED[\s\S]*fix: check that the worker \(`need-a-queue worker --queue need-a-queue`\) and its Redis are still running/);
+    // The check's own deadline is 5 s; this bounds the whole command, start-up included.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('need-a-queue submit feeds a worker in another shell', () => {
+  let worker: RunningCli | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+  });
+
+  it.each([
+    { runner: 'bullmq-redis', env: { REDIS_URL: '' } },
+    { runner: 'bullmq-postgres', env: { DATABASE_URL: '' } },
+  ])('$runner: with no URL configured, the worker starts its own store and the command it prints feeds it', async ({ runner, env }) => {
+    worker = startCli(['worker', '--runner', runner, '--queue', 'feed-test', '--progress'], env);
+    const printed = await worker.waitFor(/feed it from another shell: npx need-a-queue (.+)\n/, 90_000);
+    await worker.waitFor(/^ready \d+$/m, 60_000);
+    // The printed command as a user would paste it, with --wait to see the results here.
+    const args = [...(printed[1]?.match(/'[^']*'|\S+/g) ?? [])].map((arg) => arg.replace(/^'(.*)'$/, '$1'));
+    expect(args.slice(0, 3)).toEqual(['submit', 'sleep', '{"ms":100}']);
+    const fed = await cli([...args, '--wait', '30000'], undefined, 60_000, env);
+    expect(fed.code, fed.stdout + fed.stderr).toBe(0);
+    expect(fed.stdout).toMatch(/^stored 10 × sleep \{"ms":100\} in queue `feed-test`/);
+    expect(fed.stdout).toContain('results: 10 completed, 0 failed, 0 not finished within 30000 ms');
+    await worker.waitFor(/progress completed=10 /, 10_000);
+
+    // A job that fails for good is reported as such, with exit 1.
+    const failing = await cli([...args.slice(0, 1), 'fail', '{"times":1}', ...args.slice(3).filter((a, i, all) => a !== '--count' && all[i - 1] !== '--count'), '--wait', '30000'], undefined, 60_000, env);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/results: 0 completed, 1 failed, 0 not finished[\s\S]*first failure: Job `fail` \(\S+\) failed after 1 attempt\(s\): planned failure 1 of 1/);
+
+    const stopped = await worker.stop();
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/stopped finished=\d+ abandoned=0 stored=0 completed=10/);
+  }, 180_000);
+
+  it('with no worker on the queue, --wait is bounded and says the jobs stay stored', async () => {
+    worker = startCli(['worker', '--queue', 'busy-elsewhere'], { REDIS_URL: '' });
+    const [, url] = await worker.waitFor(/started a private redis-server at (redis:\/\/\S+);/);
+    const run = await cli(['submit', 'noop', '--count', '3', '--queue', 'nobody-reads-this', '--redis-url', url ?? '', '--wait', '1500'], undefined, 30_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('results: 0 completed, 0 failed, 3 not finished within 1500 ms');
+    expect(run.stdout).toContain('unfinished jobs stay stored; is a `need-a-queue worker` running on this queue, with the same URL and namespace?');
+  }, 60_000);
+});
