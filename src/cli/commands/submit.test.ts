@@ -18,7 +18,7 @@ describe('need-a-queue submit: bad input', () => {
     ['an absurd --count', ['submit', 'noop', '--count', '1e9'], /Expected `--count` to be an integer from 1 to 100000, got `"1e9"`[\s\S]*fix: /],
     ['a --count of zero', ['submit', 'noop', '--count', '0'], /Expected `--count` to be an integer from 1 to 100000/],
     ['an unknown runner', ['submit', 'noop', '--runner', 'sidekiq'], /Unknown runner `"sidekiq"`[\s\S]*fix: use one of: fire-and-forget/],
-    ['an in-process runner, which has no queue to feed', ['submit', 'noop', '--runner', 'task'], /Runner `task` keeps its jobs in the memory of the process that submits them, so `submit` has no queue another process can read\n  fix: use --runner bullmq-redis or bullmq-postgres; to run a job on `task` in this process, `need-a-queue run <job> --runner task`/],
+    ['an in-process runner, which has no queue to feed', ['submit', 'noop', '--runner', 'task'], /Runner `task` keeps its jobs in the memory of the process that submits them, so `submit` has no queue another process can read\n {2}fix: use --runner bullmq-redis or bullmq-postgres; to run a job on `task` in this process, `need-a-queue run <job> --runner task`/],
     ['an option out of range', ['submit', 'noop', '--attempts', '0'], /Expected `attempts` to be an integer from 1 to 1000/],
     ['a --wait that is not a number', ['submit', 'noop', '--wait', 'soon'], /Expected `--wait` to be a number/],
   ])('%s: exit 2 with the fix, no stack, and no store reached', async (_name, args, expected) => {
@@ -33,7 +33,7 @@ describe('need-a-queue submit: the store', () => {
   it('no URL at all: exit 1 naming --redis-url and where to get it', async () => {
     const run = await cli(['submit', 'noop'], undefined, 30_000, { REDIS_URL: '' });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/No Redis to submit to: pass --redis-url \(or set REDIS_URL\)\n  fix: use the URL `need-a-queue worker --queue need-a-queue` prints when it starts/);
+    expect(run.stderr).toMatch(/No Redis to submit to: pass --redis-url \(or set REDIS_URL\)\n {2}fix: use the URL `need-a-queue worker --queue need-a-queue` prints when it starts/);
   });
 
   it('a stopped store: exit 1 within the check\'s deadline, pointing at the worker', async () => {
@@ -53,7 +53,7 @@ describe('need-a-queue submit feeds a worker in another shell', () => {
     worker = undefined;
   });
 
-  it.each([
+  it.each<{ runner: string; env: Record<string, string> }>([
     { runner: 'bullmq-redis', env: { REDIS_URL: '' } },
     { runner: 'bullmq-postgres', env: { DATABASE_URL: '' } },
   ])('$runner: with no URL configured, the worker starts its own store and the command it prints feeds it', async ({ runner, env }) => {
@@ -70,7 +70,8 @@ describe('need-a-queue submit feeds a worker in another shell', () => {
     await worker.waitFor(/progress completed=10 /, 10_000);
 
     // A job that fails for good is reported as such, with exit 1.
-    const failing = await cli([...args.slice(0, 1), 'fail', '{"times":1}', ...args.slice(3).filter((a, i, all) => a !== '--count' && all[i - 1] !== '--count'), '--wait', '30000'], undefined, 60_000, env);
+    const once = args.join('\n').replace('sleep\n{"ms":100}\n--count\n10', 'fail\n{"times":1}').split('\n');
+    const failing = await cli([...once, '--wait', '30000'], undefined, 60_000, env);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/results: 0 completed, 1 failed, 0 not finished[\s\S]*first failure: Job `fail` \(\S+\) failed after 1 attempt\(s\): planned failure 1 of 1/);
 
