@@ -12,8 +12,8 @@ export interface StoreState {
 }
 
 function uuidOf(job: Job | undefined): string | undefined {
-  // The kit's envelope is `{ data }`; a `recorded` job's data carries the uuid.
-  const data: unknown = (job?.data as { data?: unknown } | undefined)?.data;
+  // A `recorded` job's data carries the uuid.
+  const data: unknown = job?.data;
   return data !== null && typeof data === 'object' && 'uuid' in data && typeof data.uuid === 'string' ? data.uuid : undefined;
 }
 

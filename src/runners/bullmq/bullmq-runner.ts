@@ -3,13 +3,16 @@
 // QueueEvents opened only when a ticket waits for a job that another process runs.
 //
 // How it works:
-// - submit() validates the job, then `queue.add(job, { data, timeoutMs })` within the submit
-//   bounds (submit-bounds.ts); it resolves once BullMQ has stored the job (Redis or
+// - submit() validates the job, then `queue.add(job, data, { timeoutMs, ... })` within the
+//   submit bounds (submit-bounds.ts): what plain BullMQ stores, plus the kit's per-job timeout
+//   among the options (attempt.ts). It resolves once BullMQ has stored the job (Redis or
 //   PostgreSQL), so an accepted job outlives this runner. On PostgreSQL, submits made in one
 //   turn of the event loop are stored with one addBulk (add-batcher.ts).
 // - Finished jobs are kept per `keepFinished` (retention.ts).
 // - The Worker's processor runs the job through the catalogue with `attempt = attemptsMade + 1`,
-//   an AbortSignal and the per-job timeout (attempt.ts).
+//   an AbortSignal and the per-job timeout (attempt.ts); a job from another producer that the
+//   catalogue cannot run fails for good, saying what it expects. `inFlight` counts the jobs
+//   the processor holds, for a worker process's progress line.
 // - Lifecycle events come from the Worker's `active` / `completed` / `failed` events;
 //   a failed attempt that BullMQ will retry is `retrying`, the last one is `failed`.
 //   Tickets wait for results in result-waiters.ts.
@@ -20,14 +23,14 @@
 // Options: tuning.ts documents `options.tuning`; backend.ts how BullMQ reaches each store.
 
 import { randomUUID } from 'node:crypto';
-import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
 import { defaults } from '../../contract.ts';
 import type { Json, LifecycleListener, ResultOptions, Runner, RunnerId, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, duration, errorSink, positiveInteger, resultTimeout, stopOnce, toError, until, type ErrorSink } from '../support.ts';
 import { AddBatcher } from './add-batcher.ts';
-import { Attempt, type Envelope } from './attempt.ts';
+import { Attempt, type KitJobsOptions } from './attempt.ts';
 import { backendArgs, makeQueue, makeWorker, migratePostgres, type BackendArgs, type BullmqBackendKind } from './backend.ts';
 import { redisDescriptor } from './descriptor.ts';
 import { ResultWaiters } from './result-waiters.ts';
@@ -35,12 +38,16 @@ import { keepFinished } from './retention.ts';
 import { SubmitBounds, type SubmitLimits } from './submit-bounds.ts';
 import { descriptorFor, parseTuning, type BullmqTuning } from './tuning.ts';
 
-interface Running {
-  readonly attempt: number;
-  readonly abort: (reason: Error) => void;
+/** A BullMQ runner, and what a worker process reports about it. */
+export interface BullmqRunner extends Runner {
+  /**
+   * Jobs this process's processor holds now: entered and not yet returned. Counted where they
+   * run, so no event lost with the store (a completion write that died) can skew it.
+   */
+  readonly inFlight: number;
 }
 
-export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, options: RunnerOptions): Promise<Runner> {
+export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, options: RunnerOptions): Promise<BullmqRunner> {
   checkRunnerOptions(descriptorFor(kind), options);
   const url = kind === 'redis' ? options.redisUrl : options.databaseUrl;
   if (url === undefined) {
@@ -62,10 +69,10 @@ export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, 
     timeoutMs: options.submitTimeoutMs === undefined ? defaults.submitTimeoutMs : duration('submitTimeoutMs', options.submitTimeoutMs, 1),
     maxPending: positiveInteger('maxPendingSubmits', options.maxPendingSubmits, defaults.maxPendingSubmits),
   };
-  return new BullmqRunner(id, kind, queueName, concurrency, tuning, args, limits, errorSink(id, options.onError)).start();
+  return new BullmqQueueRunner(id, kind, queueName, concurrency, tuning, args, limits, errorSink(id, options.onError)).start();
 }
 
-class BullmqRunner implements Runner {
+class BullmqQueueRunner implements BullmqRunner {
   readonly id: RunnerId;
   readonly traits = redisDescriptor.traits;
   readonly #events = new EventHub();
@@ -79,8 +86,8 @@ class BullmqRunner implements Runner {
   readonly #bounds: SubmitBounds;
   readonly #results: ResultWaiters;
   #worker: Worker | undefined;
-  // Attempt number and abort function of each job running here.
-  readonly #running = new Map<string, Running>();
+  // Each job the processor holds, from entry until it returns (so a stop can abort it).
+  readonly #running = new Map<string, Attempt>();
   #stopping = false;
   #stopped = false;
   #finishedDuringStop = 0;
@@ -125,10 +132,10 @@ class BullmqRunner implements Runner {
     });
     this.#worker = worker;
     worker.on('error', (error: Error) => this.#onError(error));
+    // BullMQ has counted the attempt (attemptsMade) by the time it reports its outcome.
     worker.on('completed', (job: Job, value: unknown) => {
       const id = job.id ?? '';
-      const attempt = this.#running.get(id)?.attempt ?? job.attemptsMade;
-      this.#running.delete(id);
+      const attempt = job.attemptsMade;
       if (this.#stopping) this.#finishedDuringStop++;
       this.#events.emit('completed', id, job.name, attempt);
       this.#results.settle(id, (w) => w.resolve((value ?? null) as Json));
@@ -136,8 +143,7 @@ class BullmqRunner implements Runner {
     worker.on('failed', (job: Job | undefined, error: Error) => {
       if (job === undefined) return;
       const id = job.id ?? '';
-      const attempt = this.#running.get(id)?.attempt ?? job.attemptsMade;
-      this.#running.delete(id);
+      const attempt = job.attemptsMade;
       // BullMQ sets finishedOn only when the failure is final (no retry left, or unrecoverable).
       const final = typeof job.finishedOn === 'number';
       this.#events.emit(final ? 'failed' : 'retrying', id, job.name, attempt, error);
@@ -148,13 +154,20 @@ class BullmqRunner implements Runner {
     await worker.waitUntilReady();
   }
 
-  #process(job: Job): Promise<Json> {
+  async #process(job: Job): Promise<Json> {
     const id = job.id ?? '';
-    const attempt = job.attemptsMade + 1;
-    const run = new Attempt(job.name, id, job.data as Envelope, attempt);
-    this.#running.set(id, { attempt, abort: (reason) => run.abort(reason) });
-    this.#events.emit('started', id, job.name, attempt);
-    return run.run();
+    this.#events.emit('started', id, job.name, job.attemptsMade + 1);
+    const run = Attempt.of(job);
+    this.#running.set(id, run);
+    try {
+      return await run.run();
+    } finally {
+      this.#running.delete(id);
+    }
+  }
+
+  get inFlight(): number {
+    return this.#running.size;
   }
 
   onEvent(listener: LifecycleListener): () => void {
@@ -166,16 +179,16 @@ class BullmqRunner implements Runner {
     const name = validateJob(job, data);
     checkSubmitOptions(this.id, this.traits, options);
     const o = options ?? {};
-    const envelope: Envelope = o.timeoutMs === undefined ? { data } : { data, timeoutMs: o.timeoutMs };
-    const opts: JobsOptions = {
+    const opts: KitJobsOptions = {
       ...(o.id === undefined ? {} : { jobId: o.id }),
       ...(o.attempts === undefined ? {} : { attempts: o.attempts }),
       ...(o.backoff === undefined ? {} : { backoff: { type: o.backoff.type, delay: o.backoff.delayMs } }),
       ...(o.delayMs === undefined ? {} : { delay: o.delayMs }),
       ...(o.priority === undefined ? {} : { priority: o.priority }),
+      ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     };
     const batcher = this.#batcher;
-    const added = await this.#bounds.run(batcher === undefined ? () => this.#queue.add(name, envelope, opts) : () => batcher.add(name, envelope, opts));
+    const added = await this.#bounds.run(batcher === undefined ? () => this.#queue.add(name, data, opts) : () => batcher.add(name, data, opts));
     const id = added.id ?? '';
     this.#events.emit('accepted', id, name, 1);
     return { id, job: name, result: (r) => this.#result(id, name, r) };

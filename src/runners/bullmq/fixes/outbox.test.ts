@@ -51,7 +51,7 @@ describe('fix: the transactional outbox', () => {
     outbox = `naq_outbox_${suffix}`;
     orders = `naq_orders_${suffix}`;
     ledger = createLedger();
-    // The kit's runner runs the jobs (its envelope: `{ data }`); each is a `recorded` job that writes its run to the ledger.
+    // The kit's runner runs the jobs (name and data, as plain BullMQ stores them); each is a `recorded` job that writes its run to the ledger.
     consumer = await createRunner('bullmq-postgres', { databaseUrl: url(), queue: queueName, concurrency: 4, tuning: { schema: SCHEMA } });
     relayQueue = makeQueue(queueName, backendArgs('postgres', url(), SCHEMA));
     app = new pg.Client({ connectionString: url() });
@@ -82,7 +82,7 @@ describe('fix: the transactional outbox', () => {
     await tx.query('BEGIN');
     try {
       await tx.query(`INSERT INTO ${orders} VALUES ($1)`, [orderId]);
-      const rowId = await addToOutbox(tx, { queue: queueName, name: 'recorded', data: { data: ledger.recorded(uuid, 'sleep', { ms: 1 }) } }, outbox);
+      const rowId = await addToOutbox(tx, { queue: queueName, name: 'recorded', data: ledger.recorded(uuid, 'sleep', { ms: 1 }) }, outbox);
       await tx.query(outcome === 'commit' ? 'COMMIT' : 'ROLLBACK'); // ROLLBACK: no outbox row, so no job
       return rowId;
     } catch (error) {

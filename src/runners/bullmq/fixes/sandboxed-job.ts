@@ -1,6 +1,6 @@
-// The job a sandbox runs: a catalogue job from the kit's envelope (`{ data, timeoutMs }`, what
-// the kit's BullMQ runners store), on the sandbox's own thread, so the parent Worker's event
-// loop stays free to renew the lock.
+// The job a sandbox runs: a catalogue job as the kit's BullMQ runners (and plain BullMQ)
+// store it, name and data, on the sandbox's own thread, so the parent Worker's event loop
+// stays free to renew the lock.
 //
 // How it works: BullMQ hands the sandbox a plain-JSON copy of the job (SandboxedJob) and an
 // AbortSignal it fires on cancel. A `recorded` job (src/ledger) writes its effect from the
@@ -10,10 +10,9 @@
 import type { SandboxedJob } from 'bullmq';
 import type { Json } from '../../../contract.ts';
 import { runJob } from '../../../jobs/catalogue.ts';
-import type { Envelope } from '../attempt.ts';
+import { catalogueData } from '../attempt.ts';
 
-export default async function processSandboxed(job: SandboxedJob<Envelope, Json>, _token?: string, signal?: AbortSignal): Promise<Json> {
+export default async function processSandboxed(job: SandboxedJob<Json, Json>, _token?: string, signal?: AbortSignal): Promise<Json> {
   const attempt = job.attemptsMade + 1;
-  const { data } = job.data;
-  return runJob(job.name, data, { attempt, signal: signal ?? new AbortController().signal });
+  return runJob(job.name, catalogueData(job), { attempt, signal: signal ?? new AbortController().signal });
 }

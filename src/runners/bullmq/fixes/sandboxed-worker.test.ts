@@ -44,7 +44,7 @@ describe('fix: a CPU-bound job in a sandboxed processor', () => {
     ledgers.push(ledger);
     const url = backend === 'redis' ? testRedisUrl() : testDatabaseUrl();
     const namespace = backend === 'redis' ? undefined : 'naq_test';
-    // The producer only stores jobs, in the kit's envelope; the sandboxed Workers run them.
+    // The producer only stores jobs; the sandboxed Workers run them.
     const producer = await createRunner(backend === 'redis' ? 'bullmq-redis' : 'bullmq-postgres', {
       ...(backend === 'redis' ? { redisUrl: url } : { databaseUrl: url }),
       queue,

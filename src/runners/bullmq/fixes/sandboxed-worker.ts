@@ -6,12 +6,12 @@
 // How it works: `new Worker(queue, SANDBOXED_ENTRY_FILE, opts)` makes BullMQ keep a pool of
 // sandboxes (one per concurrent job, reused between jobs). The Worker's thread only fetches
 // jobs, renews locks every lockDuration / 2, checks for stalled jobs and passes results; the
-// job itself (sandboxed-job.ts, a catalogue job from the kit's envelope) runs in the sandbox.
+// job itself (sandboxed-job.ts, a catalogue job: name and data, as the kit stores it) runs in the sandbox.
 // Jobs submitted by the kit's `bullmq-redis` / `bullmq-postgres` runners (with
 // `consume: false`, or from any process) run here unchanged.
 //
 // Costs: a sandbox starts a Node process or thread (plus tsx) on first use; data and results
-// cross as JSON; `timeoutMs` in the envelope is not enforced (see sandboxed-job.ts).
+// cross as JSON; the job's `timeoutMs` option is not enforced (see sandboxed-job.ts).
 //
 //   const worker = await startSandboxedWorker({ kind: 'redis', url, queue: 'q', useWorkerThreads: true });
 //   ...
