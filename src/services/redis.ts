@@ -182,7 +182,10 @@ function renderConf(options: PrivateRedisOptions, port: number, dir: string, pid
 }
 
 async function launchRedis(binary: string, confPath: string, timeoutMs: number): Promise<{ child: ChildProcess; version: string }> {
-  const child = spawn(binary, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // detached: a process group of its own. A terminal's Ctrl-C signals the whole foreground
+  // group, and the server must outlive our graceful stop (a worker finishing its jobs, a bench
+  // finishing its step), not die beside it; our cleanup stops it, the watchdog if we are killed.
+  const child = spawn(binary, [confPath], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log: string[] = [];
   let version = 'unknown';
   let ready = false;

@@ -4,8 +4,14 @@
 // started in "another shell", on Redis and on PostgreSQL, with the very command the worker
 // prints.
 
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, startCli, type RunningCli } from '../../testing/cli.ts';
+
+/** A shell line's words, quotes removed, as a shell would pass them. */
+function words(line: string): string[] {
+  return (line.match(/'[^']*'|\S+/g) ?? []).map((word) => word.replace(/^'(.*)'$/, '$1'));
+}
 
 /** A Redis nobody listens on: reaching for it would be exit 1, not the exit 2 expected. */
 const CLOSED = { REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://127.0.0.1:1/none' };
@@ -61,7 +67,7 @@ describe('need-a-queue submit feeds a worker in another shell', () => {
     const printed = await worker.waitFor(/feed it from another shell: npx need-a-queue (.+)\n/, 90_000);
     await worker.waitFor(/^ready \d+$/m, 60_000);
     // The printed command as a user would paste it, with --wait to see the results here.
-    const args = [...(printed[1]?.match(/'[^']*'|\S+/g) ?? [])].map((arg) => arg.replace(/^'(.*)'$/, '$1'));
+    const args = words(printed[1] ?? '');
     expect(args.slice(0, 3)).toEqual(['submit', 'sleep', '{"ms":100}']);
     const fed = await cli([...args, '--wait', '30000'], undefined, 60_000, env);
     expect(fed.code, fed.stdout + fed.stderr).toBe(0);
@@ -88,4 +94,28 @@ describe('need-a-queue submit feeds a worker in another shell', () => {
     expect(run.stdout).toContain('results: 0 completed, 0 failed, 3 not finished within 1500 ms');
     expect(run.stdout).toContain('unfinished jobs stay stored; is a `need-a-queue worker` running on this queue, with the same URL and namespace?');
   }, 60_000);
+});
+
+describe("the README's two shells", () => {
+  let worker: RunningCli | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+  });
+
+  it('run as written: shell 1 prints the very command shell 2 shows, and that command feeds it', async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /```sh\n# shell 1: .*\n(npx need-a-queue worker .*)\n# shell 2: .*\n(npx need-a-queue submit .*)\n```/.exec(readme);
+    expect(block, 'README has the two-shell block').not.toBeNull();
+    const [, shell1 = '', shell2 = ''] = block ?? [];
+    worker = startCli(words(shell1).slice(2), { REDIS_URL: '' });
+    const [, printed = ''] = await worker.waitFor(/feed it from another shell: (npx need-a-queue .+)\n/, 60_000);
+    const port = /redis:\/\/127\.0\.0\.1:(\d+)/.exec(printed)?.[1] ?? '';
+    // Shell 2 is what shell 1 printed, with the port left to the reader, plus --wait.
+    expect(shell2).toBe(`${printed.replace(`:${port}`, ':<port>')} --wait`);
+    await worker.waitFor(/^ready \d+$/m);
+    const fed = await cli(words(shell2.replace('<port>', port)).slice(2), undefined, 60_000, { REDIS_URL: '' });
+    expect(fed.code, fed.stdout + fed.stderr).toBe(0);
+    expect(fed.stdout).toContain('results: 10 completed, 0 failed, 0 not finished within 30000 ms');
+  }, 120_000);
 });

@@ -13,7 +13,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type { Json, Runner } from '../../contract.ts';
-import { InvalidOptionError } from '../../errors.ts';
+import { InvalidOptionError, NeedAQueueError, ServiceUnavailableError, messageOf } from '../../errors.ts';
 import { createBullmqRunner } from './bullmq-runner.ts';
 import { parseProcessFlags } from './process-flags.ts';
 
@@ -40,6 +40,11 @@ export async function startWorkerProcess(config: WorkerProcessConfig): Promise<{
   const kind = config.runner === 'bullmq-redis' ? 'redis' : 'postgres';
   if (config.runner !== 'bullmq-redis' && config.runner !== 'bullmq-postgres') throw new InvalidOptionError('runner', '`bullmq-redis` or `bullmq-postgres`', config.runner);
   const url = config.url ?? (kind === 'redis' ? process.env.REDIS_URL : process.env.DATABASE_URL);
+  if (url === undefined || url === '') {
+    // Named as the user passes it: a flag of `need-a-queue worker`, or the variable.
+    const [flag, variable] = kind === 'redis' ? ['--redis-url', 'REDIS_URL'] : ['--database-url', 'DATABASE_URL'];
+    throw new ServiceUnavailableError(kind, `The worker needs a ${kind === 'redis' ? 'Redis' : 'PostgreSQL'} URL: none given`, `pass ${flag} to \`need-a-queue worker\` (or set ${variable}); with neither, \`need-a-queue worker\` starts a private server and prints its URL`);
+  }
   const tuning: Record<string, Json> = { consume: true, cleanup: false };
   if (config.lockDuration !== undefined) tuning.lockDuration = config.lockDuration;
   if (config.stalledInterval !== undefined) tuning.stalledInterval = config.stalledInterval;
@@ -50,23 +55,21 @@ export async function startWorkerProcess(config: WorkerProcessConfig): Promise<{
     ...(kind === 'redis' ? { redisUrl: url } : { databaseUrl: url }),
     tuning,
   });
+  // Counted from final outcomes; `running` is read from the runner, which counts the jobs its
+  // processor holds (entered, not yet returned). Counting started minus finished events
+  // drifted: a job whose completion write died with the store sends no event, then runs again.
   let completed = 0;
   let failed = 0;
-  let running = 0;
+  let retried = 0;
   runner.onEvent((event) => {
-    if (event.type === 'started') running++;
-    else if (event.type === 'completed') {
-      completed++;
-      running--;
-    } else if (event.type === 'failed' || event.type === 'retrying') {
-      failed++;
-      running--;
-    }
+    if (event.type === 'completed') completed++;
+    else if (event.type === 'failed') failed++;
+    else if (event.type === 'retrying') retried++;
   });
   let last = 0;
   const ticker = config.progress === true
     ? setInterval(() => {
-        write(`progress completed=${completed} (+${completed - last}/s) failed=${failed} running=${running}`);
+        write(`progress completed=${completed} (+${completed - last}/s) failed=${failed} retried=${retried} running=${runner.inFlight}`);
         last = completed;
       }, 1000)
     : undefined;
@@ -76,25 +79,42 @@ export async function startWorkerProcess(config: WorkerProcessConfig): Promise<{
     runner,
     stop: async () => {
       if (ticker !== undefined) clearInterval(ticker);
-      const report = await runner.stop({ drain: true, timeoutMs: 30_000 });
+      // The drain has its own deadline; the margin bounds what follows it (closing, counting
+      // what is still stored), which waits on a store that may be gone.
+      const limit = DRAIN_TIMEOUT_MS + STOP_MARGIN_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const report = await Promise.race([
+        runner.stop({ drain: true, timeoutMs: DRAIN_TIMEOUT_MS }),
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), limit))),
+      ]).finally(() => clearTimeout(timer));
+      if (report === undefined) {
+        throw new ServiceUnavailableError(kind, `the store did not answer within ${limit} ms while the worker stopped`, 'jobs it held stay active in the store: a worker on this queue takes them once their lock expires');
+      }
       write(`stopped finished=${report.finished} abandoned=${report.abandoned} stored=${report.stored} completed=${completed}`);
     },
   };
 }
 
-/** Stops on the first SIGTERM / SIGINT, then exits 0 (1 if stopping fails). */
+/** How long a stopping worker lets its jobs in flight finish. */
+const DRAIN_TIMEOUT_MS = 30_000;
+const STOP_MARGIN_MS = 5_000;
+
+/**
+ * Stops on the first SIGTERM / SIGINT, then exits 0; 1, with one line, if stopping fails or
+ * the store goes away under the stop (a private store the same Ctrl-C reached, say): its
+ * client's error then ends the process, and a stack would say nothing more.
+ */
 export function stopOnSignals(stop: () => Promise<void>): void {
   let stopping = false;
+  const fail = (error: unknown): void => {
+    process.stderr.write(`worker: stopping failed: ${messageOf(error)}\n`);
+    process.exit(1);
+  };
   const onSignal = (): void => {
     if (stopping) return;
     stopping = true;
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`worker: stop failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
+    process.on('uncaughtException', fail);
+    stop().then(() => process.exit(0), fail);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -124,7 +144,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   startWorkerProcess(parseArgs(process.argv.slice(2))).then(
     ({ stop }) => stopOnSignals(stop),
     (error: unknown) => {
-      process.stderr.write(`worker: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`worker: ${messageOf(error)}\n${error instanceof NeedAQueueError ? `  fix: ${error.fix}\n` : ''}`);
       process.exit(1);
     },
   );
