@@ -5,7 +5,7 @@
 // SIGTERM or Ctrl-C stops it gracefully: in-flight jobs finish, waiting jobs stay stored.
 
 import type { Command } from 'commander';
-import { InvalidOptionError } from '../../errors.ts';
+import { InvalidOptionError, messageOf } from '../../errors.ts';
 import { createServiceHub } from '../../services/index.ts';
 import { startWorkerProcess, stopOnSignals } from '../../runners/bullmq/worker-process.ts';
 import { feedInstructions, sharedQueue, withSharedQueueFlags, type SharedQueueFlags } from '../shared-queue.ts';
@@ -71,8 +71,17 @@ export function register(program: Command): void {
         throw error;
       });
       stopOnSignals(async () => {
-        await stop();
-        await hub.stop();
+        try {
+          await stop();
+        } catch (error) {
+          if (queue.given !== undefined) throw error;
+          // A terminal's Ctrl-C signals its whole process group, and embedded PostgreSQL (whose
+          // process the kit does not spawn itself) is in ours: it shuts down beside the
+          // worker's drain. It was private, so what it held ends with it either way.
+          process.stdout.write(`stopped: the private store got the same Ctrl-C and shut down first (${messageOf(error)}); the jobs it held end with it\n`);
+        } finally {
+          await hub.stop();
+        }
       });
       // Keep the action pending: the process lives until a signal ends it.
       await new Promise<never>(() => undefined);
