@@ -88,6 +88,22 @@ describe('need-a-queue submit feeds a worker in another shell', () => {
     expect(stopped.stdout).toMatch(runner === 'bullmq-redis' ? /stopped finished=\d+ abandoned=0 stored=0 completed=10/ : /^stopped(:| finished=)/m);
   }, 180_000);
 
+  it('Ctrl-C lets the job in flight run on; a second Ctrl-C quits at once (exit 130), saying where the job is', async () => {
+    worker = startCli(['worker', '--queue', 'ctrl-c', '--progress'], { REDIS_URL: '' });
+    const [, url = ''] = await worker.waitFor(/started a private redis-server at (redis:\/\/\S+);/);
+    await worker.waitFor(/^ready \d+$/m);
+    expect((await cli(['submit', 'hang', '--queue', 'ctrl-c', '--redis-url', url])).code).toBe(0);
+    await worker.waitFor(/running=1\n/, 20_000);
+    const running = worker.stdout().length;
+    const stopped = worker.stop('SIGINT');
+    await worker.waitFor(/worker: stopping: jobs in flight may finish \(up to 30 s\), waiting jobs stay stored; Ctrl-C again to quit now\n/);
+    expect(worker.stdout().slice(running)).not.toMatch(/^stopped/m);
+    await worker.stop('SIGINT');
+    const run = await stopped;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('worker: quitting now; jobs in flight stay active in the store, and a worker on this queue takes them once their lock expires');
+  }, 60_000);
+
   it('with no worker on the queue, --wait is bounded and says the jobs stay stored', async () => {
     worker = startCli(['worker', '--queue', 'busy-elsewhere'], { REDIS_URL: '' });
     const [, url] = await worker.waitFor(/started a private redis-server at (redis:\/\/\S+);/);

@@ -70,19 +70,18 @@ export function register(program: Command): void {
         await hub.stop();
         throw error;
       });
+      // A terminal's Ctrl-C signals its whole process group, and embedded PostgreSQL (whose
+      // process the kit does not spawn itself) is in ours: it may shut down beside the
+      // worker's drain. It was private, so what it held ends with it either way.
+      const privateStoreGone = (error: unknown): string | undefined =>
+        queue.given === undefined ? `stopped: the private store got the same Ctrl-C and shut down first (${messageOf(error)}); the jobs it held end with it` : undefined;
       stopOnSignals(async () => {
         try {
           await stop();
-        } catch (error) {
-          if (queue.given !== undefined) throw error;
-          // A terminal's Ctrl-C signals its whole process group, and embedded PostgreSQL (whose
-          // process the kit does not spawn itself) is in ours: it shuts down beside the
-          // worker's drain. It was private, so what it held ends with it either way.
-          process.stdout.write(`stopped: the private store got the same Ctrl-C and shut down first (${messageOf(error)}); the jobs it held end with it\n`);
         } finally {
           await hub.stop();
         }
-      });
+      }, privateStoreGone);
       // Keep the action pending: the process lives until a signal ends it.
       await new Promise<never>(() => undefined);
     });

@@ -101,18 +101,29 @@ const STOP_MARGIN_MS = 5_000;
 
 /**
  * Stops on the first SIGTERM / SIGINT, then exits 0; 1, with one line, if stopping fails or
- * the store goes away under the stop (a private store the same Ctrl-C reached, say): its
- * client's error then ends the process, and a stack would say nothing more.
+ * the store goes away under the stop (its client's error then ends the process, and a stack
+ * would say nothing more). `expected` may call such a failure expected (a private store that
+ * the same Ctrl-C reached): its line is printed instead, and the exit is 0.
  */
-export function stopOnSignals(stop: () => Promise<void>): void {
+export function stopOnSignals(stop: () => Promise<void>, expected?: (error: unknown) => string | undefined): void {
   let stopping = false;
   const fail = (error: unknown): void => {
+    const explained = expected?.(error);
+    if (explained !== undefined) {
+      process.stdout.write(`${explained}\n`);
+      process.exit(0);
+    }
     process.stderr.write(`worker: stopping failed: ${messageOf(error)}\n`);
     process.exit(1);
   };
   const onSignal = (): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: the user will not wait for the drain.
+      process.stderr.write('worker: quitting now; jobs in flight stay active in the store, and a worker on this queue takes them once their lock expires\n');
+      process.exit(130);
+    }
     stopping = true;
+    process.stdout.write(`worker: stopping: jobs in flight may finish (up to ${DRAIN_TIMEOUT_MS / 1000} s), waiting jobs stay stored; Ctrl-C again to quit now\n`);
     process.on('uncaughtException', fail);
     stop().then(() => process.exit(0), fail);
   };
