@@ -120,6 +120,11 @@ describe('need-a-queue lab', () => {
     expect(results.complete).toBe(false);
     expect(new Set(results.measurements.map((m) => m.case))).toEqual(new Set(['sigkill']));
   }, 150_000);
+  it('a worker asked to run an in-process runner exits 2: that runner has no queue to read', async () => {
+    const run = await cli(['worker', '--runner', 'genserver'], undefined, 30_000, { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Runner `genserver` keeps its jobs in the memory of the process that submits them, so `worker` has no queue another process can read\n {2}fix: use --runner bullmq-redis or bullmq-postgres/);
+  });
   it('a worker pointed at a closed Redis port exits 1 with the fix instead of waiting forever', async () => {
     const run = await cli(['worker', '--runner', 'bullmq-redis', '--queue', 'q'], undefined, 30_000, { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);
