@@ -12,7 +12,7 @@
 // or through the CLI: `need-a-queue worker ...` (src/cli/commands/worker.ts).
 
 import { pathToFileURL } from 'node:url';
-import type { Json, Runner } from '../../contract.ts';
+import { defaults, type Json, type Runner } from '../../contract.ts';
 import { InvalidOptionError, NeedAQueueError, ServiceUnavailableError, messageOf } from '../../errors.ts';
 import { createBullmqRunner } from './bullmq-runner.ts';
 import { parseProcessFlags } from './process-flags.ts';
@@ -95,8 +95,9 @@ export async function startWorkerProcess(config: WorkerProcessConfig): Promise<{
   };
 }
 
-/** How long a stopping worker lets its jobs in flight finish. */
-const DRAIN_TIMEOUT_MS = 30_000;
+/** How long a stopping worker lets its jobs in flight finish: the contract's drain deadline. */
+const DRAIN_TIMEOUT_MS = defaults.drainTimeoutMs;
+/** What closing and counting may take after the drain, against a store that may be gone. */
 const STOP_MARGIN_MS = 5_000;
 
 /**
