@@ -3,6 +3,8 @@
 // jobs still stored are counted, and the id the next job gets. Runs against the kit's private redis-server (src/services).
 
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { redisConnection } from '../../src/runners/bullmq/backend.ts';
 import { startPrivateRedis, type PrivateRedisOptions } from '../../src/services/index.ts';
 
@@ -59,6 +61,7 @@ export async function persistenceTrial(setting: PersistenceSetting, jobs: number
     // Each add has resolved: BullMQ has accepted the job, and a caller would move on.
     for (let i = 0; i < jobs; i++) await producer.add('send', { to: `user-${i}@example.com` });
     await producer.close();
+    if (setting.redis.appendonly === true) await untilFsyncCaughtUp(redis.url);
     await redis.kill(setting.stop);
     await redis.start();
     const reader = open();
@@ -71,5 +74,29 @@ export async function persistenceTrial(setting: PersistenceSetting, jobs: number
     }
   } finally {
     await redis.stop();
+  }
+}
+
+/**
+ * Waits until no background fsync of the append-only file is running. While one runs (a busy
+ * disk), `everysec` Redis holds new writes back in its own memory for up to two seconds, and a
+ * process kill in that window loses them: the trial kills once they have reached the OS, so it
+ * shows what a kill costs on a disk that keeps up, and the lesson says what it costs on one that
+ * does not. Redis flushes held-back writes before it answers the next command, so once INFO says
+ * no fsync is pending, every accepted write has been handed to the OS.
+ */
+async function untilFsyncCaughtUp(url: string, timeoutMs = 10_000): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await client.connect();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await client.info('persistence');
+      if (/^aof_pending_bio_fsync:0\r?$/m.test(info)) return;
+      if (Date.now() > deadline) throw new Error(`Redis's background fsync did not catch up within ${timeoutMs} ms (is the disk stalled?)`);
+      await sleep(20);
+    }
+  } finally {
+    client.disconnect();
   }
 }
