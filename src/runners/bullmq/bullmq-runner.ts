@@ -125,6 +125,10 @@ class BullmqQueueRunner implements BullmqRunner {
     const t = this.#tuning;
     const worker = makeWorker(this.#queueName, (job) => this.#process(job), this.#args, {
       concurrency: this.#concurrency,
+      // How long BullMQ waits before running a store write again after a lost connection
+      // (backend.ts): its default, 15 s, is past the job's lock (30 s by default, often less),
+      // so a completion retried that late finds its job already handed to another worker.
+      runRetryDelay: Math.min(1_000, Math.floor((t.lockDuration ?? 30_000) / 4)),
       ...(t.lockDuration === undefined ? {} : { lockDuration: t.lockDuration }),
       ...(t.stalledInterval === undefined ? {} : { stalledInterval: t.stalledInterval }),
       ...(t.maxStalledCount === undefined ? {} : { maxStalledCount: t.maxStalledCount }),
