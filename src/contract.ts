@@ -166,7 +166,9 @@ export interface StopOptions {
   readonly drain?: boolean;
   /**
    * Give up draining after this long; what is still running counts as abandoned. At most
-   * MAX_TIMER_MS. @default 30000 (defaults.drainTimeoutMs)
+   * MAX_TIMER_MS. A runner with a store then waits at most this long again for the store to
+   * count and release what is left; past that, stop() rejects with ServiceUnavailableError
+   * (the runner is stopped; what was stored stays stored). @default 30000 (defaults.drainTimeoutMs)
    */
   readonly timeoutMs?: number;
 }

@@ -196,6 +196,38 @@ describe('GenServer', () => {
     expect(server.status).toBe('stopped');
   });
 
+  it('stop() does not wait past its deadline for a handler that never settles: the server stops, terminate runs, its caller gets NoProcError', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const order: string[] = [];
+    const server = await GenServer.start<null, 'hang', string>(
+      { init: () => null, handleCall: () => new Promise(() => undefined), terminate: () => void order.push('terminate') },
+      { callTimeoutMs: 60_000 },
+    );
+    const inHand = server.call('hang').catch((error: unknown) => error);
+    let stopped = false;
+    void server.stop(1000).then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(990);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(stopped).toBe(true);
+    expect(order).toEqual(['terminate']);
+    expect(await inHand).toBeInstanceOf(NoProcError);
+    expect(server.status).toBe('stopped');
+  });
+
+  it('stop() waits for a handler in hand at most the server\'s callTimeoutMs by default', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const server = await GenServer.start<null, never, never, 'hang'>({ init: () => null, handleCast: () => new Promise(() => undefined) }, { callTimeoutMs: 2000 });
+    server.cast('hang');
+    await vi.advanceTimersByTimeAsync(0);
+    let stopped = false;
+    void server.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(1990);
+    expect(stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(stopped).toBe(true);
+  });
+
   it('runs terminate with reason normal on stop, and tells exit listeners', async () => {
     const reasons: ExitReason[] = [];
     const terminated: ExitReason[] = [];

@@ -182,14 +182,21 @@ export class GenServer<State, Call = never, Reply = never, Cast = never, Info = 
    * Stops the server after the message in hand: an async callback still running finishes and
    * its caller gets the reply; then queued messages are dropped and queued callers get
    * NoProcError, as when an Elixir server stops. Resolves once terminate ran.
+   * A callback that has not settled within `timeoutMs` (default: the server's callTimeoutMs)
+   * is not waited for: the server stops without it, its caller gets NoProcError, and a late
+   * settle is ignored. A handler that never settles would otherwise hold stop() forever.
    */
-  stop(): Promise<void> {
+  stop(timeoutMs: number = this.#callTimeoutMs): Promise<void> {
     if (this.#status !== 'running') return Promise.resolve();
     if (!this.#inHand) {
       this.#exit({ kind: 'normal' });
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.#stopWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.#stopWaiters.push(resolve);
+      const deadline = setTimeout(() => this.#exit({ kind: 'normal' }), timeoutMs);
+      this.#stopWaiters.push(() => clearTimeout(deadline));
+    });
   }
 
   #enqueue(kind: number, payload: unknown): void {

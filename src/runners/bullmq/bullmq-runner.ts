@@ -210,29 +210,38 @@ class BullmqQueueRunner implements BullmqRunner {
     this.#stopping = true;
     let abandoned = 0;
     const worker = this.#worker;
-    if (worker !== undefined) {
-      let closed = false;
-      if (drain) {
-        // close() stops fetching and waits for in-flight jobs, with no deadline of its own.
-        await until(worker.close().then(() => (closed = true)), timeoutMs);
-      }
-      if (!closed) {
-        // Abandoned jobs stay `active` in the store: stalled-job recovery hands them to the next worker.
-        abandoned = this.#running.size;
-        for (const running of this.#running.values()) running.abort(new Error('runner stopped'));
-        await worker.close(true);
-      }
+    let closed = worker === undefined;
+    if (worker !== undefined && drain) {
+      // close() stops fetching and waits for in-flight jobs, with no deadline of its own.
+      await until(worker.close().then(() => (closed = true)), timeoutMs);
     }
-    const counts = await this.#queue.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active');
-    const stored = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
-    if (this.#tuning.cleanup && stored === 0 && (counts.active ?? 0) === 0) {
+    // What follows talks to the store, which may not answer (BullMQ waits for it forever):
+    // it gets one more timeoutMs, all steps together, then stop() gives up on it.
+    const end = performance.now() + timeoutMs;
+    const left = (): number => Math.max(0, end - performance.now());
+    if (!closed && worker !== undefined) {
+      // Abandoned jobs stay `active` in the store: stalled-job recovery hands them to the next worker.
+      abandoned = this.#running.size;
+      for (const running of this.#running.values()) running.abort(new Error('runner stopped'));
+      await until(worker.close(true).catch((error: unknown) => this.#onError(error)), left());
+    }
+    let counts: Record<string, number> | undefined;
+    await until(this.#queue.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active').then((c) => (counts = c), (error: unknown) => this.#onError(error)), left());
+    const stored = counts === undefined ? 0 : (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0);
+    if (counts !== undefined && this.#tuning.cleanup && stored === 0 && (counts.active ?? 0) === 0) {
       // Nothing left for a later runner: remove every key / row this queue made.
-      await this.#queue.obliterate({ force: true }).catch((error: unknown) => this.#onError(error));
+      await until(this.#queue.obliterate({ force: true }).catch((error: unknown) => this.#onError(error)), left());
     }
     this.#stopped = true;
     this.#results.settleAll((w) => w.reject(new RunnerStoppedError(this.id)));
-    await this.#results.close();
-    await this.#queue.close();
+    await until(Promise.all([this.#results.close(), this.#queue.close()]).catch((error: unknown) => this.#onError(error)), left());
+    if (counts === undefined) {
+      throw new ServiceUnavailableError(
+        this.id === 'bullmq-redis' ? 'redis' : 'postgres',
+        `Runner \`${this.id}\` stopped, but could not count the jobs it left stored: its store did not answer within ${timeoutMs} ms`,
+        'jobs it had stored stay stored for the next runner; check that the store is running and reachable',
+      );
+    }
     return { finished: this.#finishedDuringStop, abandoned, stored };
   }
 }

@@ -286,6 +286,22 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
       await log.waitFor('completed', 1, { jobId: ticket?.id, timeoutMs: 15_000 });
     });
 
+    it.runIf(services.length > 0)('stops within its deadline while the store does not answer, and says the store is why', async () => {
+      const { proxy, options } = await viaProxy({ onError: () => undefined });
+      const runner = await open(id, options);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('noop', null);
+      await log.waitFor('completed', 1, { jobId: ticket.id });
+      proxy.freeze();
+      // The stop settles, at its deadline or soon after, instead of waiting for the store forever.
+      const stopping = runner.stop({ drain: false, timeoutMs: 500 });
+      live.delete(runner);
+      const outcome = await Promise.race([stopping.catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+      expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+      expect((outcome as ServiceUnavailableError).message).toMatch(/could not count the jobs it left stored/);
+      await expect(runner.submit('noop', null)).rejects.toBeInstanceOf(RunnerStoppedError);
+    });
+
     it.runIf(services.length > 0)('hands a background error (its store connection reset) to onError', async () => {
       const errors: Error[] = [];
       const { proxy, options } = await viaProxy({ onError: (error) => errors.push(error) });
