@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../testing/cli.ts';
 import { scratchDirs } from '../testing/scratch-dir.ts';
+import { testDatabaseUrl } from '../testing/services.ts';
 
 const scratch = scratchDirs('need-a-queue-cli-');
 
@@ -129,6 +130,20 @@ describe('need-a-queue lab', () => {
     const run = await cli(['worker', '--runner', 'bullmq-redis', '--queue', 'q'], undefined, 30_000, { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Cannot use Redis at REDIS_URL=redis:\/\/127\.0\.0\.1:1[\s\S]*fix: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ['worker', ['worker', '--runner', 'bullmq-postgres', '--queue', 'q']],
+    ['run', ['run', 'noop', '--runner', 'bullmq-postgres']],
+  ])('`%s` with a wrong PostgreSQL password in DATABASE_URL exits 1 with the server\'s answer and the fix, no stack', async (_name, args) => {
+    const url = new URL(testDatabaseUrl());
+    url.password = 'not-the-password';
+    const run = await cli(args, undefined, 15_000, { DATABASE_URL: url.toString() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Cannot use PostgreSQL at DATABASE_URL=postgres:\/\/[^:]+:\*\*\*@.*password authentication failed/);
+    expect(run.stderr).toMatch(/\n\s+fix: .*correct DATABASE_URL/);
+    expect(run.stderr).not.toContain('not-the-password');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
