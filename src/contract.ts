@@ -111,7 +111,7 @@ export interface RunnerTraits {
 
 /** Options every runner understands; a runner refuses ones it cannot honour. */
 export interface RunnerOptions {
-  /** Jobs run at once, at most MAX_CONCURRENCY. @default per runner (its descriptor's summary says) */
+  /** Jobs run at once, at most MAX_CONCURRENCY. @default per runner: its descriptor's `concurrency` */
   readonly concurrency?: number;
   /** Queue (or mailbox) name, so runs do not see each other's jobs. */
   readonly queue?: string;
@@ -216,5 +216,7 @@ export interface RunnerDescriptor<Id extends string = string> {
   readonly options: readonly RunnerOptionName[];
   /** The `tuning` keys it accepts; any other is an UnsupportedOptionError. */
   readonly tuning: readonly string[];
+  /** Jobs it runs at once when RunnerOptions.concurrency is not given; absent if it takes no `concurrency`. */
+  readonly concurrency?: number;
   readonly load: () => Promise<RunnerFactory>;
 }

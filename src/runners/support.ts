@@ -129,9 +129,10 @@ export function positiveInteger(name: string, value: unknown, fallback: number, 
   return value;
 }
 
-/** `concurrency`: the runner's own default, or an integer from 1 to MAX_CONCURRENCY. */
-export function concurrencyOption(value: unknown, fallback: number): number {
-  return positiveInteger('concurrency', value, fallback, MAX_CONCURRENCY);
+/** `concurrency`: an integer from 1 to MAX_CONCURRENCY, or the default its descriptor declares. */
+export function concurrencyOption(value: unknown, descriptor: RunnerDescriptor): number {
+  if (descriptor.concurrency === undefined) throw new Error(`runner \`${descriptor.id}\` declares no default concurrency`);
+  return positiveInteger('concurrency', value, descriptor.concurrency, MAX_CONCURRENCY);
 }
 
 /** Fans lifecycle events out to listeners; a throwing listener never breaks the runner. */

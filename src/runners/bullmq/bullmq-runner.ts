@@ -59,7 +59,7 @@ export async function createBullmqRunner(id: RunnerId, kind: BullmqBackendKind, 
         : 'pass `databaseUrl` (the CLI and bench take DATABASE_URL or start embedded PostgreSQL for you)',
     );
   }
-  const concurrency = concurrencyOption(options.concurrency, 10);
+  const concurrency = concurrencyOption(options.concurrency, descriptorFor(kind));
   const queueName = options.queue ?? `need-a-queue-${randomUUID().slice(0, 8)}`;
   if (typeof queueName !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(queueName)) throw new InvalidOptionError('queue', 'a name of letters, digits, _ . -', queueName);
   const tuning = parseTuning(kind, options.tuning);

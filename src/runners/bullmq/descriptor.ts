@@ -24,6 +24,7 @@ export const redisDescriptor: RunnerDescriptor<'bullmq-redis'> = {
   traits,
   services: ['redis'],
   options: ['concurrency', 'queue', 'redisUrl', 'tuning', 'submitTimeoutMs', 'maxPendingSubmits'],
+  concurrency: 10,
   tuning: [...tuning, 'prefix'],
   load: async () => (await import('./bullmq-redis-runner.ts')).createBullmqRedisRunner,
 };
@@ -34,6 +35,7 @@ export const postgresDescriptor: RunnerDescriptor<'bullmq-postgres'> = {
   traits,
   services: ['postgres'],
   options: ['concurrency', 'queue', 'databaseUrl', 'tuning', 'submitTimeoutMs', 'maxPendingSubmits'],
+  concurrency: 10,
   tuning: [...tuning, 'schema'],
   load: async () => (await import('./bullmq-postgres-runner.ts')).createBullmqPostgresRunner,
 };

@@ -5,7 +5,7 @@
 
 import { Job, type Queue, type QueueEvents } from 'bullmq';
 import type { Json } from '../../contract.ts';
-import { JobFailedError, TimeoutError } from '../../errors.ts';
+import { JobFailedError, TimeoutError, toError } from '../../errors.ts';
 import type { ErrorSink } from '../support.ts';
 import { makeQueueEvents, type BackendArgs } from './backend.ts';
 
@@ -52,7 +52,12 @@ export class ResultWaiters {
     const set = this.#waiters.get(id) ?? new Set<Waiter>();
     set.add(waiter);
     this.#waiters.set(id, set);
-    if (remote) await this.#openQueueEvents();
+    // Armed first: the store is asked below, and a store that does not answer must not hold
+    // the wait past its deadline.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`result of job \`${job}\` (${id})`, timeoutMs)), timeoutMs);
+    });
     let done = false;
     void settled.then(() => (done = true), () => (done = true));
     const check = async (): Promise<void> => {
@@ -64,23 +69,24 @@ export class ResultWaiters {
       if (state === 'completed') waiter.resolve(parseReturn(stored.returnvalue));
       else waiter.reject(new JobFailedError(job, id, stored.attemptsMade, new Error(stored.failedReason)));
     };
-    await check();
-    // Look again after 1 s, then every 5 s, until the job settles.
+    // Look now, again after 1 s, then every 5 s, until the job settles.
     let poll: NodeJS.Timeout | undefined;
     const schedule = (ms: number): void => {
       poll = setTimeout(() => void check().finally(() => done || schedule(5_000)), ms);
       poll.unref();
     };
-    if (!done) schedule(1_000);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`result of job \`${job}\` (${id})`, timeoutMs)), timeoutMs);
-    });
+    const watch = async (): Promise<void> => {
+      if (remote) await this.#openQueueEvents();
+      await check();
+      if (!done) schedule(1_000);
+    };
+    watch().catch((error: unknown) => waiter.reject(toError(error)));
     try {
       return await Promise.race([settled, timeout]);
     } finally {
       clearTimeout(timer);
       clearTimeout(poll);
+      done = true;
       set.delete(waiter);
       if (set.size === 0 && this.#waiters.get(id) === set) this.#waiters.delete(id);
     }

@@ -6,8 +6,8 @@
 // (`it.runIf`) and the report says which one ran.
 
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS } from '../../contract.ts';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../../contract.ts';
 import type { Json, Runner, RunnerId, RunnerOptions, SubmitOptions, Ticket } from '../../contract.ts';
 import {
   describeValue,
@@ -19,6 +19,7 @@ import {
   ServiceUnavailableError,
   ResultUnavailableError,
   RunnerStoppedError,
+  TimeoutError,
   UnknownJobError,
   UnsupportedOptionError,
 } from '../../errors.ts';
@@ -44,7 +45,7 @@ afterEach(async () => {
   live.clear();
 });
 
-describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, services }) => {
+describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, services, concurrency: defaultConcurrency }) => {
   describe('submit and complete', () => {
     it('runs a submitted job and reports accepted, started, completed in that order', async () => {
       const runner = await open(id);
@@ -72,6 +73,66 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
     const runner = await open(id);
     expect(runner.id).toBe(id);
     expect(runner.traits).toEqual(traits);
+  });
+
+  describe('defaults (src/contract.ts)', () => {
+    it.runIf(runnerOptions.includes('concurrency'))('runs as many jobs at once as its descriptor\'s `concurrency` when none is given, no more', async () => {
+      const { concurrency: _given, ...options } = conformanceOptions(id);
+      const runner = await open(id, options);
+      const log = recordEvents(runner);
+      const n = defaultConcurrency ?? 0;
+      expect(n).toBeGreaterThan(0);
+      for (let i = 0; i <= n; i++) await runner.submit('sleep', { ms: 3000 });
+      await log.waitFor('started', n, { timeoutMs: 10_000 });
+      // Time for one more to start if the runner would start it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(log.count('started')).toBe(n);
+    });
+
+    it('stop() with no deadline waits defaults.drainTimeoutMs for a running job, then abandons it', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('hang', null);
+      await log.waitFor('started', 1, { jobId: ticket.id });
+      // Only the deadline's clock is faked, from here on: the store's connections keep real time.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      let outcome: unknown = 'still waiting';
+      try {
+        void runner.stop().then((report) => (outcome = report), (error: unknown) => (outcome = error));
+        await vi.advanceTimersByTimeAsync(defaults.drainTimeoutMs - 100);
+        expect(outcome).toBe('still waiting');
+        await vi.advanceTimersByTimeAsync(200);
+        // Past the deadline a store runner still closes its connections: real I/O, waited for
+        // on the real clock (Date is not faked) without moving the fake one on.
+        const until = Date.now() + 10_000;
+        while (outcome === 'still waiting' && Date.now() < until) await new Promise((resolve) => setImmediate(resolve));
+        expect(outcome).toMatchObject({ abandoned: 1 });
+      } finally {
+        // A stop still waiting on a fake timer would wait forever once the clock is real again.
+        if (outcome === 'still waiting') await vi.advanceTimersByTimeAsync(MAX_TIMER_MS);
+        vi.useRealTimers();
+      }
+    });
+
+    it.runIf(traits.result)('gives up `ticket.result()` with no timeout after defaults.resultTimeoutMs, with TimeoutError', async () => {
+      const runner = await open(id);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('hang', null);
+      await log.waitFor('started', 1, { jobId: ticket.id });
+      // Only the wait's clock is faked, from here on: the store's connections keep real time.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        let outcome: unknown = 'still waiting';
+        void ticket.result().then((value) => (outcome = value), (error: unknown) => (outcome = error));
+        await vi.advanceTimersByTimeAsync(defaults.resultTimeoutMs - 100);
+        expect(outcome).toBe('still waiting');
+        await vi.advanceTimersByTimeAsync(200);
+        expect(outcome).toBeInstanceOf(TimeoutError);
+        expect((outcome as TimeoutError).timeoutMs).toBe(defaults.resultTimeoutMs);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 
   describe('results (traits.result)', () => {
@@ -300,6 +361,17 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
       expect(outcome).toBeInstanceOf(ServiceUnavailableError);
       expect((outcome as ServiceUnavailableError).message).toMatch(/could not count the jobs it left stored/);
       await expect(runner.submit('noop', null)).rejects.toBeInstanceOf(RunnerStoppedError);
+    });
+
+    it.runIf(services.length > 0)('gives up a result wait at its timeout while the store does not answer', async () => {
+      const { proxy, options } = await viaProxy({ onError: () => undefined });
+      const runner = await open(id, options);
+      const log = recordEvents(runner);
+      const ticket = await runner.submit('hang', null);
+      await log.waitFor('started', 1, { jobId: ticket.id });
+      proxy.freeze();
+      const outcome = await Promise.race([ticket.result({ timeoutMs: 300 }).catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+      expect(outcome).toBeInstanceOf(TimeoutError);
     });
 
     it.runIf(services.length > 0)('hands a background error (its store connection reset) to onError', async () => {

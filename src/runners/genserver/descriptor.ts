@@ -6,6 +6,7 @@ export const descriptor: RunnerDescriptor<'genserver'> = {
   traits: { durable: false, delivery: 'at-most-once', result: true, retries: false, isolation: 'none', scope: 'process', options: ['timeoutMs'] },
   services: [],
   options: ['concurrency', 'maxQueue', 'queue'],
+  concurrency: 1,
   tuning: [],
   load: async () => (await import('./genserver-runner.ts')).createGenServerRunner,
 };

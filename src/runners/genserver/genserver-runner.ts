@@ -36,7 +36,7 @@ let runnerCount = 0;
 
 export async function createGenServerRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = concurrencyOption(options.concurrency, 1);
+  const concurrency = concurrencyOption(options.concurrency, descriptor);
   const mailboxCapacity = positiveInteger('maxQueue', options.maxQueue, 1_000_000);
   const prefix = `${options.queue ?? 'genserver'}#${++runnerCount}`;
   const events = new EventHub();

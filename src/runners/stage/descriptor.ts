@@ -6,6 +6,7 @@ export const descriptor: RunnerDescriptor<'stage'> = {
   traits: { durable: false, delivery: 'at-most-once', result: false, retries: false, isolation: 'none', scope: 'process', options: [] },
   services: [],
   options: ['concurrency', 'tuning'],
+  concurrency: 4,
   tuning: ['bufferSize'],
   load: async () => (await import('./stage-runner.ts')).createStageRunner,
 };

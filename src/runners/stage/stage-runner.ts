@@ -27,7 +27,7 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const bufferSize = options.tuning?.bufferSize ?? 64;
   if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) throw new InvalidOptionError('tuning.bufferSize', 'an integer >= 1', bufferSize);
-  const concurrency = concurrencyOption(options.concurrency, 4);
+  const concurrency = concurrencyOption(options.concurrency, descriptor);
   const onError = errorSink('stage', options.onError);
   const events = new EventHub();
   // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.

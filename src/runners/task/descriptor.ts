@@ -6,6 +6,7 @@ export const descriptor: RunnerDescriptor<'task'> = {
   traits: { durable: false, delivery: 'at-most-once', result: true, retries: false, isolation: 'none', scope: 'process', options: ['timeoutMs'] },
   services: [],
   options: ['concurrency', 'maxQueue'],
+  concurrency: 64,
   tuning: [],
   load: async () => (await import('./task-runner.ts')).createTaskRunner,
 };

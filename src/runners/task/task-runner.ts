@@ -25,7 +25,7 @@ function ownError(error: Error): Error {
 
 export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = concurrencyOption(options.concurrency, 64);
+  const concurrency = concurrencyOption(options.concurrency, descriptor);
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
   const supervisor = new TaskSupervisor({ concurrency, maxQueue, overflow: 'reject' });
   const events = new EventHub();

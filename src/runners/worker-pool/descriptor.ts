@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { RunnerDescriptor } from '../../contract.ts';
 
 export const descriptor: RunnerDescriptor<'worker-pool'> = {
@@ -6,6 +7,8 @@ export const descriptor: RunnerDescriptor<'worker-pool'> = {
   traits: { durable: false, delivery: 'at-most-once', result: true, retries: false, isolation: 'thread', scope: 'process', options: ['timeoutMs'] },
   services: [],
   options: ['concurrency', 'maxQueue'],
+  // One thread per core: more threads than cores only take turns.
+  concurrency: availableParallelism(),
   tuning: [],
   load: async () => (await import('./worker-pool-runner.ts')).createWorkerPoolRunner,
 };

@@ -103,7 +103,7 @@ function slots(concurrency: number) {
 
 export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
-  const concurrency = concurrencyOption(options.concurrency, availableParallelism());
+  const concurrency = concurrencyOption(options.concurrency, descriptor);
   const threads = Math.min(concurrency, availableParallelism());
   const perThread = Math.ceil(concurrency / threads);
   const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
