@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, QueueEvents } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent, Runner, RunnerOptions } from '../src/contract.ts';
 import { JobFailedError } from '../src/errors.ts';
 import { redisConnection } from '../src/runners/bullmq/backend.ts';
-import { createLedger, type Ledger } from '../src/ledger/ledger.ts';
-import { killAllWorkers, spawnWorker } from '../src/runners/bullmq/fault-helpers.ts';
+import type { Ledger } from '../src/ledger/ledger.ts';
+import { faultTestScope, spawnWorker } from '../src/runners/bullmq/fault-helpers.ts';
 import { createRunner } from '../src/runners/registry.ts';
 import { testRedisUrl } from '../src/testing/services.ts';
 import { PERSISTENCE_SETTINGS, persistenceTrial, settingName, type PersistenceResult } from './07-bullmq-redis/persistence.ts';
@@ -29,26 +29,16 @@ function describeEvents(events: readonly LifecycleEvent[]): string {
 }
 
 describe('lesson 07: BullMQ on Redis', () => {
-  const runners: Runner[] = [];
-  const ledgers: Ledger[] = [];
-  afterEach(async () => {
-    await killAllWorkers();
-    await Promise.all(runners.splice(0).map((r) => r.stop({ drain: false }).catch(() => undefined)));
-    for (const l of ledgers.splice(0)) l.remove();
-  });
+  const scope = faultTestScope();
 
   const newQueue = (): string => `lesson07-${randomUUID()}`;
 
   async function runner(queue: string, options: RunnerOptions = {}): Promise<Runner> {
-    const r = await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue, ...options, tuning: { prefix: PREFIX, ...options.tuning } });
-    runners.push(r);
-    return r;
+    return scope.track(await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue, ...options, tuning: { prefix: PREFIX, ...options.tuning } }));
   }
 
   function ledger(): Ledger {
-    const l = createLedger();
-    ledgers.push(l);
-    return l;
+    return scope.ledger();
   }
 
   it('persistence: memory only and snapshots lose every accepted job to a SIGKILL; a snapshot on SIGTERM and the append-only file keep them', async () => {

@@ -8,25 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LifecycleEvent, Runner } from '../../contract.ts';
+import { describe, expect, it } from 'vitest';
+import type { LifecycleEvent } from '../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 import { createRunner } from '../registry.ts';
-import { createLedger, type Ledger } from '../../ledger/ledger.ts';
-import { killAllWorkers, spawnWorker } from './fault-helpers.ts';
+import { faultTestScope, spawnWorker } from './fault-helpers.ts';
 
 describe('what BullMQ does not do', () => {
-  const runners: Runner[] = [];
-  const ledgers: Ledger[] = [];
-  afterEach(async () => {
-    await killAllWorkers();
-    await Promise.all(runners.splice(0).map((r) => r.stop({ drain: false }).catch(() => undefined)));
-    for (const l of ledgers.splice(0)) l.remove();
-  });
+  const scope = faultTestScope();
 
   it('has no job timeout: a `hang` without timeoutMs stays active with its lock renewed, never stalls or fails', async () => {
-    const runner = await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue: `hang-${randomUUID()}`, tuning: { lockDuration: 300, stalledInterval: 100 } });
-    runners.push(runner);
+    const runner = scope.track(await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue: `hang-${randomUUID()}`, tuning: { lockDuration: 300, stalledInterval: 100 } }));
     const events: LifecycleEvent[] = [];
     runner.onEvent((e) => events.push(e));
     await runner.submit('hang', null, { attempts: 3 });
@@ -35,15 +27,12 @@ describe('what BullMQ does not do', () => {
     expect(events.map((e) => e.type)).toEqual(['accepted', 'started']);
     // Only a forced stop ends it; the job is abandoned (left active for stalled recovery).
     expect((await runner.stop({ drain: true, timeoutMs: 200 })).abandoned).toBe(1);
-    runners.splice(0);
   });
 
   it('a CPU-bound job on the worker thread stops lock renewal and runs twice', async () => {
     const queue = `cpu-${randomUUID()}`;
-    const ledger = createLedger();
-    ledgers.push(ledger);
-    const producer = await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue, tuning: { consume: false } });
-    runners.push(producer);
+    const ledger = scope.ledger();
+    const producer = scope.track(await createRunner('bullmq-redis', { redisUrl: testRedisUrl(), queue, tuning: { consume: false } }));
     const args = ['--runner', 'bullmq-redis', '--queue', queue, '--concurrency', '1', '--url', testRedisUrl(), '--lock-duration', '1000', '--stalled-interval', '500'];
     const a = spawnWorker(args);
     const b = spawnWorker(args);
@@ -58,8 +47,7 @@ describe('what BullMQ does not do', () => {
 
   it('a job added inside a PostgreSQL transaction that rolls back still runs (dual write)', async () => {
     const url = testDatabaseUrl();
-    const runner = await createRunner('bullmq-postgres', { databaseUrl: url, queue: `tx-${randomUUID()}`, tuning: { schema: 'naq_test' } });
-    runners.push(runner);
+    const runner = scope.track(await createRunner('bullmq-postgres', { databaseUrl: url, queue: `tx-${randomUUID()}`, tuning: { schema: 'naq_test' } }));
     const table = `naq_orders_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const client = new pg.Client({ connectionString: url });
     await client.connect();

@@ -5,12 +5,11 @@
 // ends with a canary job that must complete.
 
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Runner, RunnerOptions } from '../../contract.ts';
 import { testDatabaseUrl, testRedisUrl } from '../../testing/services.ts';
 import { createRunner } from '../registry.ts';
-import { createLedger, type Ledger } from '../../ledger/ledger.ts';
-import { killAllWorkers, spawnWorker } from './fault-helpers.ts';
+import { faultTestScope, spawnWorker } from './fault-helpers.ts';
 
 const backends = [
   { id: 'bullmq-redis', url: testRedisUrl, opts: (url: string): RunnerOptions => ({ redisUrl: url }), ns: 'naq-fault' },
@@ -20,19 +19,11 @@ const backends = [
 const BATCH = 200;
 
 describe.each(backends)('$id worker processes', ({ id, url, opts, ns }) => {
-  const runners: Runner[] = [];
-  const ledgers: Ledger[] = [];
-  afterEach(async () => {
-    await killAllWorkers();
-    await Promise.all(runners.splice(0).map((r) => r.stop({ drain: false }).catch(() => undefined)));
-    for (const l of ledgers.splice(0)) l.remove();
-  });
+  const scope = faultTestScope();
 
   async function producer(queue: string): Promise<Runner> {
     const nsKey = id === 'bullmq-redis' ? 'prefix' : 'schema';
-    const runner = await createRunner(id, { ...opts(url()), queue, tuning: { consume: false, [nsKey]: ns } });
-    runners.push(runner);
-    return runner;
+    return scope.track(await createRunner(id, { ...opts(url()), queue, tuning: { consume: false, [nsKey]: ns } }));
   }
 
   function worker(queue: string, extra: string[] = []) {
@@ -41,8 +32,7 @@ describe.each(backends)('$id worker processes', ({ id, url, opts, ns }) => {
 
   it(`SIGKILL mid-batch of ${BATCH}, fresh worker: every job done, none lost, duplicates counted`, async () => {
     const queue = `kill-${randomUUID()}`;
-    const ledger = createLedger();
-    ledgers.push(ledger);
+    const ledger = scope.ledger();
     const submit = await producer(queue);
     const uuids = Array.from({ length: BATCH }, () => randomUUID());
     for (const uuid of uuids) await submit.submit('recorded', ledger.recorded(uuid, 'sleep', { ms: 50 }));
@@ -73,8 +63,7 @@ describe.each(backends)('$id worker processes', ({ id, url, opts, ns }) => {
 
   it('SIGTERM: the worker finishes in-flight jobs, leaves waiting ones stored, exits 0', async () => {
     const queue = `term-${randomUUID()}`;
-    const ledger = createLedger();
-    ledgers.push(ledger);
+    const ledger = scope.ledger();
     const submit = await producer(queue);
     const uuids = Array.from({ length: 40 }, () => randomUUID());
     for (const uuid of uuids) await submit.submit('recorded', ledger.recorded(uuid, 'sleep', { ms: 200 }));

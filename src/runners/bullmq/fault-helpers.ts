@@ -1,8 +1,44 @@
 // Test helpers for the BullMQ fault tests: worker processes spawned with `node --import tsx`,
-// each tracked so a test can kill them all. The effects they count are in src/ledger.
+// each tracked so a test can kill them all, and one teardown for what each test leaves. The
+// effects they count are in src/ledger.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
+import type { Runner } from '../../contract.ts';
+import { createLedger, type Ledger } from '../../ledger/ledger.ts';
 import { WORKER_PROCESS_FILE } from './worker-process.ts';
+
+export interface FaultTestScope {
+  /** Stops `runner` (without draining) after the test; returns it. */
+  track<T extends Runner>(runner: T): T;
+  /** A fresh ledger, removed after the test. */
+  ledger(): Ledger;
+}
+
+/**
+ * Registers, in the calling describe, the afterEach every BullMQ fault test needs: worker
+ * processes killed, runners stopped without draining, ledgers removed.
+ */
+export function faultTestScope(): FaultTestScope {
+  const runners: Runner[] = [];
+  const ledgers: Ledger[] = [];
+  afterEach(async () => {
+    await killAllWorkers();
+    await Promise.all(runners.splice(0).map((r) => r.stop({ drain: false }).catch(() => undefined)));
+    for (const l of ledgers.splice(0)) l.remove();
+  });
+  return {
+    track(runner) {
+      runners.push(runner);
+      return runner;
+    },
+    ledger() {
+      const l = createLedger();
+      ledgers.push(l);
+      return l;
+    },
+  };
+}
 
 export interface SpawnedWorker {
   readonly child: ChildProcess;
