@@ -38,6 +38,13 @@ export const defaults = {
   submitTimeoutMs: 10_000,
   /** A durable runner's submits waiting for its store at once. */
   maxPendingSubmits: 10_000,
+  /**
+   * An in-process runner's line (task, genserver, worker-pool): jobs accepted and waiting for a
+   * slot. Past it submit() rejects with QueueFullError, so a producer faster than its jobs learns
+   * it at once instead of filling the heap (a million queued `sleep` jobs ended the process
+   * with a V8 heap OOM when the line had no bound).
+   */
+  maxQueue: 10_000,
 } as const;
 
 export interface Backoff {
@@ -118,7 +125,12 @@ export interface RunnerOptions {
   /** Where durable runners keep jobs. */
   readonly redisUrl?: string;
   readonly databaseUrl?: string;
-  /** Accept no more than this many jobs waiting; past it submit rejects with QueueFullError. */
+  /**
+   * In-process runners: accept no more than this many jobs waiting for a slot; past it submit
+   * rejects with QueueFullError. Raise it for a deeper line (each waiting job costs about a
+   * kilobyte of heap). genserver bounds each server's mailbox with it.
+   * @default 10000 (defaults.maxQueue)
+   */
   readonly maxQueue?: number;
   /** Runner-specific tuning (lock durations, pool sizes); each runner validates its own. */
   readonly tuning?: Readonly<Record<string, Json>>;

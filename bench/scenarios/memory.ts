@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRunnerId, servicesFor } from '../../src/runners/registry.ts';
+import { descriptors, isRunnerId, servicesFor } from '../../src/runners/registry.ts';
 import { jsonNotes } from '../results.ts';
 import { guarded } from '../subjects.ts';
 import type { BenchContext, Measurement, Scenario } from '../types.ts';
@@ -69,7 +69,9 @@ async function one(id: string, context: BenchContext, out: Measurement[]): Promi
       ? `backpressure: submit waited after ${Math.min(...reports.map((r) => r.accepted))} jobs, so the producer is held instead of the jobs`
       : needs.length > 0
         ? `jobs wait in ${needs.join(', ')}: the process rows leave that server out; store growth is what it gained`
-        : 'jobs wait in this process';
+        : descriptors.some((d) => d.id === id && (d.options as readonly string[]).includes('maxQueue'))
+          ? `jobs wait in this process (opened with maxQueue: ${jobs}, above the default line)`
+          : 'jobs wait in this process';
     const common = { scenario: 'memory', subject: id, case: `${jobs} pending`, better: 'lower' as const, notes: jsonNotes({ jobs, accepted: Math.min(...reports.map((r) => r.accepted)), note }) };
     out.push({ ...common, metric: 'peak RSS', unit: 'MB', samples: reports.map((r) => r.peakRss / 2 ** 20) });
     out.push({ ...common, metric: 'RSS growth', unit: 'MB', samples: reports.map((r) => r.rssGrowth / 2 ** 20) });

@@ -16,9 +16,17 @@ import { appendRecord } from '../ledger/ledger.ts';
 export interface JobContext {
   /** 1 on the first attempt; BullMQ runners pass attemptsMade + 1. */
   readonly attempt: number;
-  /** Fires when the job's timeout passes or its runner abandons it. */
-  readonly signal: AbortSignal;
+  /**
+   * Fires when the job's timeout passes or its runner abandons it. Absent when nothing can stop
+   * the job (a caller with no timeout or cancel, as p-queue's own jobs): a job then runs to its
+   * end, and `hang` never settles. Runners pass a LazyJobContext, whose signal is made only if
+   * the job reads it (an AbortController per job was a fifth of a noop job's cost).
+   */
+  readonly signal?: AbortSignal;
 }
+
+/** The context of a first attempt that nothing can stop: shared, so a call allocates none. */
+const FIRST_ATTEMPT: JobContext = { attempt: 1 };
 
 interface JobDefinition {
   /** One line for `--help` and the lessons. */
@@ -69,8 +77,9 @@ function abortReason(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : new Error('aborted');
 }
 
-function neverSettles(signal: AbortSignal): Promise<never> {
+function neverSettles(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
+    if (signal === undefined) return;
     if (signal.aborted) reject(abortReason(signal));
     // Only the signal can end it: that is the point of `hang`.
     signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
@@ -88,7 +97,7 @@ export const catalogue = {
     validate: (data) => void nonNegativeInteger('sleep', data, 'ms', 3_600_000),
     run: async (data, { signal }) => {
       const ms = nonNegativeInteger('sleep', data, 'ms', 3_600_000);
-      await sleep(ms, undefined, { signal });
+      await (signal === undefined ? sleep(ms) : sleep(ms, undefined, { signal }));
       return { slept: ms };
     },
   },
@@ -189,8 +198,8 @@ export function validateJob(job: unknown, data: Json): JobName {
   return job;
 }
 
-/** Runs a catalogue job on the calling thread. */
-export function runJob(job: string, data: Json, context: JobContext): Promise<Json> {
+/** Runs a catalogue job on the calling thread; without a context, as a first attempt nothing can stop. */
+export function runJob(job: string, data: Json, context: JobContext = FIRST_ATTEMPT): Promise<Json> {
   if (!isJobName(job)) return Promise.reject(new UnknownJobError(job, jobNames));
   return catalogue[job].run(data, context);
 }

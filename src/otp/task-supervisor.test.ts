@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError, QueueFullError, RunnerStoppedError } from '../errors.ts';
+import { Task } from './task.ts';
 import { TaskSupervisor, type TaskSupervisorOptions } from './task-supervisor.ts';
 
 function gate() {
@@ -81,6 +82,31 @@ describe('TaskSupervisor', () => {
     await expect(held).rejects.toBeInstanceOf(RunnerStoppedError);
     open();
     await supervisor.idle();
+  });
+
+  it('abandon() drops the whole line without running or settling a task in it', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1 });
+    const { opened, open } = gate();
+    await supervisor.start(() => opened);
+    let ran = 0;
+    const waiting = await Promise.all(Array.from({ length: 1000 }, () => supervisor.start(() => void ran++)));
+    expect(supervisor.abandon()).toBe(1000);
+    expect(supervisor.waiting).toBe(0);
+    open();
+    await supervisor.idle();
+    expect(ran).toBe(0);
+    // Not visited: their handles are left as they were, for whoever holds them to settle.
+    expect(waiting.every((task) => task.outcome.status === 'running')).toBe(true);
+  });
+
+  it('run() accepts a pending task at once, or throws QueueFullError without waiting', async () => {
+    const supervisor = new TaskSupervisor({ concurrency: 1, maxQueue: 0, overflow: 'wait' });
+    const { opened, open } = gate();
+    const first = Task.pending<string>();
+    supervisor.run(first, () => opened.then(() => 'first'));
+    expect(() => supervisor.run(Task.pending(), () => 'second')).toThrow(QueueFullError);
+    open();
+    await expect(first.await()).resolves.toBe('first');
   });
 
   it.each<[string, TaskSupervisorOptions]>([

@@ -68,4 +68,22 @@ describe('Task', () => {
     const task = Task.start(never, { timeoutMs: 20 });
     await expect(task.await()).rejects.toBeInstanceOf(TimeoutError);
   });
+
+  it('a pending task runs nothing until begin, and one cancelled while pending never runs', async () => {
+    let ran = false;
+    const task = Task.pending<string>();
+    expect(task.outcome).toEqual({ status: 'running' });
+    task.cancel();
+    expect(task.begin(() => ((ran = true), 'late'))).toBe(false);
+    expect(ran).toBe(false);
+    await expect(task.await()).rejects.toBeInstanceOf(TaskCancelledError);
+  });
+
+  it('onSettle hears the outcome once, before await returns', async () => {
+    const heard: unknown[] = [];
+    const task = Task.start(() => Promise.resolve(7), { onSettle: (outcome) => heard.push(outcome) });
+    await expect(task.await()).resolves.toBe(7);
+    task.cancel();
+    expect(heard).toEqual([{ status: 'ok', value: 7 }]);
+  });
 });

@@ -7,8 +7,10 @@
 // with TimeoutError; `yield(timeoutMs)` waits without cancelling and answers ok / error /
 // running; `cancel()` aborts the signal the work sees and settles the handle as cancelled.
 // Failures reject with TaskFailedError whose `cause` is the work's own error.
-// Cheap on purpose (a task is about 1 µs): await's timeout shares one timer (deadlines.ts), and
-// the AbortController is made only when someone can see its signal.
+// Cheap on purpose (a task is about 1 µs): await's timeout shares one timer (deadlines.ts), the
+// AbortController is made only when someone can see its signal, and the promise that await and
+// yield wait on only when one of them waits. A supervisor makes a handle with `pending`, queues
+// it, and `begin`s its work when a slot opens; `onSettle` tells it the outcome without a promise.
 
 import { TaskCancelledError, TaskFailedError, TimeoutError, toError } from '../errors.ts';
 import { type Deadline, deadlines } from './deadlines.ts';
@@ -18,34 +20,52 @@ export type TaskOutcome<T> =
   | { readonly status: 'error'; readonly error: Error }
   | { readonly status: 'running' };
 
-export interface TaskOptions {
+export interface TaskOptions<T = unknown> {
   /** Shown in errors. */
   readonly name?: string;
   /** A signal of the caller's: aborting it cancels the task. */
   readonly signal?: AbortSignal;
   /** Cancels the task after this long (the work sees its signal abort with a TimeoutError). */
   readonly timeoutMs?: number;
+  /** Called once, synchronously, with the outcome when the task settles, before await or yield return. */
+  readonly onSettle?: (outcome: SettledOutcome<T>) => void;
 }
 
+export type SettledOutcome<T> = Exclude<TaskOutcome<T>, { status: 'running' }>;
+
 export type TaskWork<T> = (signal: AbortSignal) => Promise<T> | T;
+
+const RUNNING = { status: 'running' } as const;
 
 export class Task<T> {
   readonly name: string;
   // Made on first use: work that takes no signal parameter cannot observe it.
   #controller: AbortController | undefined;
-  #outcome: TaskOutcome<T> = { status: 'running' };
-  readonly #settled: Promise<void>;
-  #markSettled!: () => void;
+  #outcome: TaskOutcome<T> = RUNNING;
+  // Made when await or yield first waits: most supervised tasks are read through onSettle.
+  #settled: Promise<void> | undefined;
+  #markSettled: (() => void) | undefined;
   #timeout: Deadline | undefined;
+  readonly #onSettle: ((outcome: SettledOutcome<T>) => void) | undefined;
 
-  private constructor(name: string) {
+  private constructor(name: string, onSettle: ((outcome: SettledOutcome<T>) => void) | undefined) {
     this.name = name;
-    this.#settled = new Promise<void>((resolve) => (this.#markSettled = resolve));
+    this.#onSettle = onSettle;
   }
 
   /** Starts `work` now and returns its handle. */
-  static start<T>(work: TaskWork<T>, options: TaskOptions = {}): Task<T> {
-    const task = new Task<T>(options.name ?? 'task');
+  static start<T>(work: TaskWork<T>, options: TaskOptions<T> = {}): Task<T> {
+    const task = Task.pending(options);
+    task.begin(work);
+    return task;
+  }
+
+  /**
+   * A handle whose work starts later, with `begin` (a supervisor's line). Its timeout and the
+   * caller's signal count from now: it can time out or be cancelled while it waits.
+   */
+  static pending<T>(options: TaskOptions<T> = {}): Task<T> {
+    const task = new Task<T>(options.name ?? 'task', options.onSettle);
     const { signal, timeoutMs } = options;
     if (signal !== undefined) {
       if (signal.aborted) task.cancel(signal.reason);
@@ -54,7 +74,6 @@ export class Task<T> {
     if (timeoutMs !== undefined && task.#outcome.status === 'running') {
       task.#timeout = deadlines.add(timeoutMs, () => task.#fail(new TimeoutError(task.name, timeoutMs), true));
     }
-    if (task.#outcome.status === 'running') task.#begin(work);
     return task;
   }
 
@@ -74,7 +93,7 @@ export class Task<T> {
     if (this.#outcome.status === 'running') {
       // On timeout the task fails with TimeoutError (and is cancelled), which settles it.
       const deadline = Number.isFinite(timeoutMs) ? deadlines.add(timeoutMs, () => this.#fail(new TimeoutError(`awaiting ${this.name}`, timeoutMs), true)) : undefined;
-      await this.#settled;
+      await this.#whenSettled();
       if (deadline !== undefined) deadlines.remove(deadline);
     }
     const outcome = this.#outcome;
@@ -94,17 +113,39 @@ export class Task<T> {
     this.#fail(new TaskCancelledError(this.name, reason), true);
   }
 
-  #begin(work: TaskWork<T>): void {
-    let promise: Promise<T>;
+  /**
+   * Runs the work of a `pending` task, unless it already settled (cancelled or timed out while
+   * it waited): then the work never runs and begin returns false. `ended` is called when the
+   * work itself ends, which may be after the handle settled (a cancelled work that ignores its
+   * signal): a supervisor counts its slot busy until then.
+   */
+  begin(work: TaskWork<T>, ended?: () => void): boolean {
+    if (this.#outcome.status !== 'running') return false;
+    let result: Promise<T> | T;
     try {
-      promise = Promise.resolve(work.length === 0 ? (work as () => Promise<T> | T)() : work(this.signal));
+      result = work.length === 0 ? (work as () => Promise<T> | T)() : work(this.signal);
     } catch (error) {
-      promise = Promise.reject(toError(error));
+      ended?.();
+      this.#fail(new TaskFailedError(this.name, toError(error)), false);
+      return true;
     }
-    promise.then(
-      (value) => this.#settle({ status: 'ok', value }),
-      (error: unknown) => this.#fail(new TaskFailedError(this.name, error), false),
+    Promise.resolve(result).then(
+      (value) => {
+        ended?.();
+        this.#settle({ status: 'ok', value });
+      },
+      (error: unknown) => {
+        ended?.();
+        this.#fail(new TaskFailedError(this.name, error), false);
+      },
     );
+    return true;
+  }
+
+  #whenSettled(): Promise<void> {
+    if (this.#outcome.status !== 'running') return Promise.resolve();
+    this.#settled ??= new Promise<void>((resolve) => (this.#markSettled = resolve));
+    return this.#settled;
   }
 
   #fail(error: Error, abort: boolean): void {
@@ -115,19 +156,21 @@ export class Task<T> {
     if (abort) (this.#controller ??= new AbortController()).abort(error);
   }
 
-  #settle(outcome: TaskOutcome<T>): void {
+  #settle(outcome: SettledOutcome<T>): void {
     if (this.#outcome.status !== 'running') return; // first outcome wins
     this.#outcome = outcome;
     if (this.#timeout !== undefined) deadlines.remove(this.#timeout);
-    this.#markSettled();
+    this.#onSettle?.(outcome);
+    this.#markSettled?.();
   }
 
   /** True when the task settled within `timeoutMs`. */
   #waitUpTo(timeoutMs: number): Promise<boolean> {
     // setTimeout turns Infinity into 1 ms: wait without a timer instead.
-    if (!Number.isFinite(timeoutMs)) return this.#settled.then(() => true);
+    const settled = this.#whenSettled().then(() => true);
+    if (!Number.isFinite(timeoutMs)) return settled;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
-    return Promise.race([this.#settled.then(() => true), late]).finally(() => clearTimeout(timer));
+    return Promise.race([settled, late]).finally(() => clearTimeout(timer));
   }
 }

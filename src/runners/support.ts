@@ -139,6 +139,11 @@ export function concurrencyOption(value: unknown, descriptor: RunnerDescriptor):
 export class EventHub {
   readonly #listeners = new Set<LifecycleListener>();
 
+  /** True while someone listens: work done only to emit an event can be skipped otherwise. */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   on(listener: LifecycleListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

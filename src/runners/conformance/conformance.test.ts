@@ -227,6 +227,36 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
     });
   });
 
+  describe('a bounded line (maxQueue)', () => {
+    const bounded = runnerOptions.includes('maxQueue') && !traits.durable;
+
+    it.runIf(bounded)('bounds its line by default: past defaults.maxQueue waiting jobs, submit rejects with QueueFullError', async () => {
+      const runner = await open(id, { ...conformanceOptions(id), concurrency: 1 });
+      let accepted = 0;
+      let refusal: unknown;
+      // One job runs (concurrency 1), the line holds defaults.maxQueue; a few more to be sure.
+      for (let i = 0; i < defaults.maxQueue + 3 && refusal === undefined; i++) {
+        await runner.submit('hang', null).then(() => accepted++, (error: unknown) => (refusal = error));
+      }
+      expect(refusal).toBeInstanceOf(QueueFullError);
+      expect(accepted).toBeGreaterThanOrEqual(defaults.maxQueue);
+      expect(accepted).toBeLessThanOrEqual(defaults.maxQueue + 1);
+    });
+
+    it.runIf(bounded)('stop({ drain: false }) abandons a full line and answers the result() of a job still waiting in it', async () => {
+      const runner = await open(id, { ...conformanceOptions(id), concurrency: 1, maxQueue: 1000 });
+      const tickets: Ticket[] = [];
+      for (let i = 0; i < 1001; i++) tickets.push(await runner.submit('hang', null));
+      const last = tickets.at(-1) as Ticket;
+      const answer = last.result({ timeoutMs: 30_000 }).catch((error: unknown) => error);
+      const report = await runner.stop({ drain: false });
+      expect(report.abandoned).toBe(1001);
+      // Answered by the stop, not by the 30 s wait running out.
+      expect(await answer).toBeInstanceOf(JobFailedError);
+      expect(await last.result().catch((error: unknown) => error)).toBeInstanceOf(JobFailedError);
+    });
+  });
+
   describe('durability (traits.durable)', () => {
     it.runIf(!traits.durable)('reports a running job abandoned when stopped without draining', async () => {
       const runner = await open(id);

@@ -11,6 +11,7 @@
 import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { LazyJobContext } from '../../jobs/lazy-job-context.ts';
 import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
@@ -20,15 +21,16 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
   checkRunnerOptions(descriptor, options);
   const onError = errorSink('fire-and-forget', options.onError);
   const events = new EventHub();
-  // Each in-flight job's abort controller: stop() aborts what it abandons.
-  const inFlight = new Map<string, AbortController>();
+  // Each in-flight job's context: stop() aborts what it abandons. Its signal is made only if
+  // the job reads it: an AbortController per job was most of a pending job's heap.
+  const inFlight = new Set<LazyJobContext>();
   // Settles when the last in-flight job settles; re-armed as jobs come and go.
   let idle: { promise: Promise<void>; resolve: () => void } | undefined;
   let finished = 0;
   let stopped = false;
 
-  function settle(id: string): void {
-    inFlight.delete(id);
+  function settle(context: LazyJobContext): void {
+    inFlight.delete(context);
     finished++;
     if (inFlight.size === 0 && idle !== undefined) {
       idle.resolve();
@@ -37,18 +39,18 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
   }
 
   // #region start
-  function start(id: string, job: string, data: Json, controller: AbortController): void {
-    if (controller.signal.aborted) return; // abandoned by stop() before it began
+  function start(id: string, job: string, data: Json, context: LazyJobContext): void {
+    if (context.aborted) return; // abandoned by stop() before it began
     events.emit('started', id, job, 1);
-    runJob(job, data, { attempt: 1, signal: controller.signal }).then(
+    runJob(job, data, context).then(
       () => {
         events.emit('completed', id, job, 1);
-        settle(id);
+        settle(context);
       },
       (reason: unknown) => {
         const error = toError(reason);
         events.emit('failed', id, job, 1, error);
-        settle(id);
+        settle(context);
         try {
           onError(error, { type: 'failed', jobId: id, job, at: performance.timeOrigin + performance.now(), attempt: 1, error: error.message });
         } catch {
@@ -71,10 +73,10 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
         return Promise.reject(toError(error));
       }
       const id = newJobId();
-      const controller = new AbortController();
-      inFlight.set(id, controller);
+      const context = new LazyJobContext(1);
+      inFlight.add(context);
       events.emit('accepted', id, job, 1);
-      setImmediate(start, id, job, data, controller);
+      setImmediate(start, id, job, data, context);
       return Promise.resolve({ id, job, result: () => Promise.reject(new ResultUnavailableError('fire-and-forget')) });
     },
     onEvent: (listener) => events.on(listener),
@@ -90,7 +92,8 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
         await until(idle.promise, timeoutMs);
       }
       const abandoned = inFlight.size;
-      for (const controller of inFlight.values()) controller.abort(new RunnerStoppedError('fire-and-forget'));
+      const error = new RunnerStoppedError('fire-and-forget');
+      for (const context of inFlight) context.abort(error);
       inFlight.clear();
       return { finished: finished - finishedBefore, abandoned, stored: 0 };
     }),

@@ -5,12 +5,17 @@
 // (round robin, looked up by name so a restarted server is found). The server's handleCast
 // runs the job and waits for it, so its mailbox is handled strictly in order; the job's
 // outcome settles the ticket. A failing job is a failed result, not a server crash. The
-// mailbox is bounded by `maxQueue`: past it submit rejects with QueueFullError (reject policy).
-// In-process: a `crash` job ends the process; stop({ drain: false }) abandons queued jobs.
+// mailbox is bounded by `maxQueue` (defaults.maxQueue): past it submit rejects with
+// QueueFullError (reject policy). Cheap on purpose: the message is the job's context, so its
+// AbortController is made only if the job reads its signal, and the ticket's promise only if
+// someone calls result().
+// In-process: a `crash` job ends the process; stop({ drain: false }) abandons queued jobs
+// without visiting them (the runner keeps counts, not a map of every job).
 
-import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { defaults, type Json, type Runner, type RunnerOptions, type StopReport, type SubmitOptions, type Ticket } from '../../contract.ts';
 import { MailboxFullError, QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { LazyJobContext } from '../../jobs/lazy-job-context.ts';
 import { GenServer, type ServerCallbacks } from '../../otp/gen-server.ts';
 import { Registry } from '../../otp/registry.ts';
 import { Supervisor } from '../../otp/supervisor.ts';
@@ -20,14 +25,34 @@ import { descriptor } from './descriptor.ts';
 const { traits } = descriptor;
 
 
-/** One accepted job: what the server needs to run it and what the ticket reads. */
-interface JobMessage {
+/** One accepted job: what the server needs to run it, its context, and what the ticket reads. */
+class JobMessage extends LazyJobContext {
   readonly id: string;
   readonly job: string;
   readonly data: Json;
   readonly timeoutMs: number | undefined;
-  readonly controller: AbortController;
-  settle(outcome: Outcome): void;
+  outcome: Outcome | undefined;
+  // Made by the first result() that waits.
+  #waiting: Promise<Outcome> | undefined;
+  #wake: ((outcome: Outcome) => void) | undefined;
+
+  constructor(id: string, job: string, data: Json, timeoutMs: number | undefined) {
+    super(1);
+    this.id = id;
+    this.job = job;
+    this.data = data;
+    this.timeoutMs = timeoutMs;
+  }
+
+  settled(): Promise<Outcome> {
+    if (this.outcome !== undefined) return Promise.resolve(this.outcome);
+    return (this.#waiting ??= new Promise<Outcome>((resolve) => (this.#wake = resolve)));
+  }
+
+  settle(outcome: Outcome): void {
+    this.outcome = outcome;
+    this.#wake?.(outcome);
+  }
 }
 
 type JobServer = GenServer<null, never, never, JobMessage>;
@@ -37,32 +62,40 @@ let runnerCount = 0;
 export async function createGenServerRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const concurrency = concurrencyOption(options.concurrency, descriptor);
-  const mailboxCapacity = positiveInteger('maxQueue', options.maxQueue, 1_000_000);
+  const mailboxCapacity = positiveInteger('maxQueue', options.maxQueue, defaults.maxQueue);
   const prefix = `${options.queue ?? 'genserver'}#${++runnerCount}`;
   const events = new EventHub();
   const registry = new Registry<JobServer>();
-  // Jobs accepted and not yet settled: stop() waits for them or abandons them.
-  const live = new Map<string, JobMessage>();
+  // Jobs accepted and not yet settled, counted: stop() waits for them or abandons them. The ones
+  // running (one per server) and the ones whose result() is awaited are what stop() must tell.
+  let unsettled = 0;
+  const running = new Set<JobMessage>();
+  const awaited = new Set<JobMessage>();
   let stopped = false;
+  let abandoned = false;
   let finished = 0;
   let turn = 0;
   let idle: (() => void) | undefined;
 
+  const stoppedOutcome = (): Outcome => ({ ok: false, error: new RunnerStoppedError('genserver') });
+
   const callbacks: ServerCallbacks<null, never, never, JobMessage> = {
     init: () => null,
     async handleCast(message, state) {
-      if (message.controller.signal.aborted) return state; // abandoned while queued
+      if (abandoned || message.aborted) return state; // abandoned while queued
+      running.add(message);
       events.emit('started', message.id, message.job, 1);
       const timer = message.timeoutMs === undefined
         ? undefined
-        : setTimeout(() => message.controller.abort(new TimeoutError(`job \`${message.job}\``, message.timeoutMs ?? 0)), message.timeoutMs);
+        : setTimeout(() => message.abort(new TimeoutError(`job \`${message.job}\``, message.timeoutMs ?? 0)), message.timeoutMs);
       try {
-        message.settle({ ok: true, value: await runJob(message.job, message.data, { attempt: 1, signal: message.controller.signal }) });
+        settle(message, { ok: true, value: await runJob(message.job, message.data, message) });
       } catch (error) {
         // The job failed, not the server: the failure is the job's result.
-        message.settle({ ok: false, error: toError(error) });
+        settle(message, { ok: false, error: toError(error) });
       } finally {
         clearTimeout(timer);
+        running.delete(message);
       }
       return state;
     },
@@ -80,28 +113,22 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
     })),
   );
 
+  function settle(message: JobMessage, result: Outcome): void {
+    if (abandoned) return; // abandoned by stop(): no lifecycle event
+    unsettled--;
+    finished++;
+    if (result.ok) events.emit('completed', message.id, message.job, 1);
+    else events.emit('failed', message.id, message.job, 1, result.error);
+    message.settle(result);
+    if (unsettled === 0) idle?.();
+  }
+
   function submit(job: string, data: Json, submitOptions?: SubmitOptions): Ticket {
     if (stopped) throw new RunnerStoppedError('genserver');
     checkSubmitOptions('genserver', traits, submitOptions);
     validateJob(job, data);
     const id = newJobId();
-    let resolveOutcome!: (outcome: Outcome) => void;
-    const outcome = new Promise<Outcome>((resolve) => (resolveOutcome = resolve));
-    const message: JobMessage = {
-      id,
-      job,
-      data,
-      timeoutMs: submitOptions?.timeoutMs,
-      controller: new AbortController(),
-      settle(result) {
-        if (!live.delete(id)) return; // abandoned by stop(): no lifecycle event
-        finished++;
-        if (result.ok) events.emit('completed', id, job, 1);
-        else events.emit('failed', id, job, 1, result.error);
-        resolveOutcome(result);
-        if (live.size === 0) idle?.();
-      },
-    };
+    const message = new JobMessage(id, job, data, submitOptions?.timeoutMs);
     const name = names[turn++ % names.length] ?? '';
     try {
       registry.lookup(name).cast(message);
@@ -109,12 +136,21 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
       if (error instanceof MailboxFullError) throw new QueueFullError(`the mailbox of \`${name}\``, mailboxCapacity);
       throw error;
     }
-    live.set(id, message);
+    unsettled++;
     events.emit('accepted', id, job, 1);
     return {
       id,
       job,
-      result: (resultOptions) => resultOf(outcome, job, id, resultOptions),
+      async result(resultOptions) {
+        if (message.outcome !== undefined) return resultOf(message.settled(), job, id, resultOptions);
+        if (abandoned) return resultOf(Promise.resolve(stoppedOutcome()), job, id, resultOptions);
+        awaited.add(message);
+        try {
+          return await resultOf(message.settled(), job, id, resultOptions);
+        } finally {
+          awaited.delete(message);
+        }
+      },
     };
   }
 
@@ -132,12 +168,19 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
     stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       const finishedBefore = finished;
-      if (drain && live.size > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
-      const abandoned = [...live.values()];
-      live.clear();
-      for (const message of abandoned) message.controller.abort(new RunnerStoppedError('genserver'));
+      if (drain && unsettled > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
+      abandoned = true;
+      const left = unsettled;
+      // Queued messages are not visited here: handleCast skips them once `abandoned` is set,
+      // and the servers' mailboxes are dropped as they stop. Running jobs hear through their
+      // signal, awaited tickets through their result.
+      const error = new RunnerStoppedError('genserver');
+      for (const message of running) message.abort(error);
+      for (const message of awaited) message.settle({ ok: false, error });
+      running.clear();
+      awaited.clear();
       await supervisor.stop();
-      return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
+      return { finished: finished - finishedBefore, abandoned: left, stored: 0 };
     }),
   };
   return runner;

@@ -11,6 +11,7 @@
 import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
 import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { LazyJobContext } from '../../jobs/lazy-job-context.ts';
 import { BoundedChannel, consume } from '../../otp/stage.ts';
 import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
@@ -32,17 +33,17 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
   const events = new EventHub();
   // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.
   const channel = new BoundedChannel<StageJob>(bufferSize, 'stage', ({ id, job }) => events.emit('accepted', id, job, 1));
-  // Jobs running now, with the controller that abandons them.
-  const running = new Map<string, AbortController>();
+  // Jobs running now, with the context that abandons them (its signal made only if the job reads it).
+  const running = new Map<string, LazyJobContext>();
   let stopped = false;
   let finished = 0;
 
   const consumers = consume(channel, concurrency, async ({ id, job, data }) => {
-    const controller = new AbortController();
-    running.set(id, controller);
+    const context = new LazyJobContext(1);
+    running.set(id, context);
     events.emit('started', id, job, 1);
     try {
-      await runJob(job, data, { attempt: 1, signal: controller.signal });
+      await runJob(job, data, context);
       if (!running.delete(id)) return; // abandoned by stop()
       finished++;
       events.emit('completed', id, job, 1);
@@ -84,7 +85,7 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
       const dropped = channel.abort().length;
       const abandoned = [...running.values()];
       running.clear();
-      for (const controller of abandoned) controller.abort(new RunnerStoppedError('stage'));
+      for (const context of abandoned) context.abort(new RunnerStoppedError('stage'));
       return { finished: finished - finishedBefore, abandoned: abandoned.length + dropped, stored: 0 };
     }),
   };

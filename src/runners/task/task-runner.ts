@@ -1,17 +1,21 @@
 // task: each job is a Task under a TaskSupervisor: an awaitable handle with a result, a timeout
 // and cancellation, and bounded concurrency. Elixir's Task.Supervisor + Task.async/await.
 //
-// How it works: submit validates, then asks the supervisor to start the job (running it now,
-// or queueing it in a bounded line: past `maxQueue` submit rejects with QueueFullError). The
-// ticket's result() reads the task's outcome; a failure is JobFailedError with the job's own
-// error as cause. `timeoutMs` aborts the signal the job sees and fails the task at once.
+// How it works: submit validates, then hands the supervisor a pending Task and the job (run
+// now, or queued in a bounded line: past `maxQueue` submit rejects with QueueFullError). The
+// task's onSettle emits the lifecycle event; the ticket's result() reads the task's outcome, a
+// failure being JobFailedError with the job's own error as cause. `timeoutMs` aborts the
+// signal the job sees and fails the task at once. Cheap on purpose: no AbortController unless
+// the job reads its signal (LazyJobContext), no promise per job beyond the job's own and the
+// task's one `then`, and submit itself is synchronous inside.
 // Everything lives in this process: a crash takes it down, and stop({ drain: false }) abandons
-// what has not finished.
+// what has not finished: the line is dropped at once (O(1)), running jobs are cancelled, and
+// a ticket whose result() is awaited is answered.
 
-import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { defaults, type Json, type Runner, type RunnerOptions, type StopReport, type SubmitOptions, type Ticket } from '../../contract.ts';
 import { JobFailedError, RunnerStoppedError, TaskFailedError, TimeoutError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
-import { Task } from '../../otp/task.ts';
+import { Task, type SettledOutcome } from '../../otp/task.ts';
 import { TaskSupervisor } from '../../otp/task-supervisor.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultTimeout, stopOnce, toError, until } from '../support.ts';
 import { descriptor } from './descriptor.ts';
@@ -23,43 +27,75 @@ function ownError(error: Error): Error {
   return error instanceof TaskFailedError ? toError(error.cause) : error;
 }
 
+/** The job's context: its signal is the task's, made only if the job reads it. */
+class TaskJobContext {
+  readonly attempt = 1;
+  readonly #task: Task<Json>;
+
+  constructor(task: Task<Json>) {
+    this.#task = task;
+  }
+
+  get signal(): AbortSignal {
+    return this.#task.signal;
+  }
+}
+
 export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const concurrency = concurrencyOption(options.concurrency, descriptor);
-  const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
+  const maxQueue = positiveInteger('maxQueue', options.maxQueue, defaults.maxQueue);
   const supervisor = new TaskSupervisor({ concurrency, maxQueue, overflow: 'reject' });
   const events = new EventHub();
-  // Tasks not yet settled: stop() waits for them or abandons them.
-  const live = new Set<Task<Json>>();
-  let stopped = false;
+  // Counts, not a set of every job: stop() must not visit a million queued jobs.
+  let unsettled = 0;
   let finished = 0;
+  let stopped = false;
+  // Set once stop() gives up on what is left: later outcomes are no lifecycle events.
+  let abandoned = false;
+  // Running tasks (at most `concurrency`) and tasks whose result() is awaited: what stop() cancels.
+  const running = new Set<Task<Json>>();
+  const awaited = new Set<Task<Json>>();
+  let idle: (() => void) | undefined;
 
-  async function submit(job: string, data: Json, submitOptions?: SubmitOptions): Promise<Ticket> {
+  function submit(job: string, data: Json, submitOptions?: SubmitOptions): Ticket {
     if (stopped) throw new RunnerStoppedError('task');
     checkSubmitOptions('task', traits, submitOptions);
     validateJob(job, data);
+    supervisor.checkRoom();
     const id = newJobId();
-    events.emit('accepted', id, job, 1);
-    const task = await supervisor.start(
-      (signal) => {
-        events.emit('started', id, job, 1);
-        return runJob(job, data, { attempt: 1, signal });
+    const task: Task<Json> = Task.pending<Json>({
+      name: `job \`${job}\` (${id})`,
+      timeoutMs: submitOptions?.timeoutMs,
+      onSettle: (outcome: SettledOutcome<Json>) => {
+        running.delete(task);
+        if (abandoned) return; // abandoned by stop(): no lifecycle event
+        unsettled--;
+        finished++;
+        if (outcome.status === 'ok') events.emit('completed', id, job, 1);
+        else events.emit('failed', id, job, 1, ownError(outcome.error));
+        if (unsettled === 0) idle?.();
       },
-      { name: `job \`${job}\` (${id})`, timeoutMs: submitOptions?.timeoutMs },
-    );
-    live.add(task);
-    void task.yield(Infinity).then((outcome) => {
-      if (!live.delete(task)) return; // abandoned by stop(): no lifecycle event
-      finished++;
-      if (outcome.status === 'ok') events.emit('completed', id, job, 1);
-      else if (outcome.status === 'error') events.emit('failed', id, job, 1, ownError(outcome.error));
+    });
+    const context = new TaskJobContext(task);
+    events.emit('accepted', id, job, 1);
+    unsettled++;
+    supervisor.run(task, () => {
+      running.add(task);
+      events.emit('started', id, job, 1);
+      return runJob(job, data, context);
     });
     return {
       id,
       job,
       async result(resultOptions) {
         const waitMs = resultTimeout(resultOptions);
+        if (task.outcome.status === 'running') {
+          if (abandoned) task.cancel(new RunnerStoppedError('task'));
+          awaited.add(task);
+        }
         const outcome = await task.yield(waitMs);
+        awaited.delete(task);
         if (outcome.status === 'ok') return outcome.value;
         if (outcome.status === 'error') throw new JobFailedError(job, id, 1, ownError(outcome.error));
         throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
@@ -70,21 +106,29 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
   const runner: Runner = {
     id: 'task',
     traits,
-    submit: (job, data, submitOptions) => submit(job, data, submitOptions).catch((error: unknown) => Promise.reject(toError(error))),
+    submit(job, data, submitOptions) {
+      try {
+        return Promise.resolve(submit(job, data, submitOptions));
+      } catch (error) {
+        return Promise.reject(toError(error));
+      }
+    },
     onEvent: (listener) => events.on(listener),
     stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
       supervisor.close();
       const finishedBefore = finished;
-      if (drain && live.size > 0) {
-        await until(supervisor.idle(), timeoutMs);
-        // Let the settle handlers above count what just finished.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const abandoned = [...live];
-      live.clear();
-      for (const task of abandoned) task.cancel(new RunnerStoppedError('task'));
-      return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
+      if (drain && unsettled > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
+      abandoned = true;
+      const left = unsettled;
+      // O(1) in the queued jobs: the line is dropped unvisited; only running jobs (at most
+      // `concurrency`) and tickets someone awaits are cancelled, so their signals and waiters hear.
+      supervisor.abandon();
+      const stopping = new RunnerStoppedError('task');
+      for (const task of [...running, ...awaited]) task.cancel(stopping);
+      running.clear();
+      awaited.clear();
+      return { finished: finished - finishedBefore, abandoned: left, stored: 0 };
     }),
   };
   return Promise.resolve(runner);

@@ -27,7 +27,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
+import { defaults, type Json, type Runner, type RunnerOptions, type StopReport, type SubmitOptions, type Ticket } from '../../contract.ts';
 import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
@@ -106,7 +106,7 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
   const concurrency = concurrencyOption(options.concurrency, descriptor);
   const threads = Math.min(concurrency, availableParallelism());
   const perThread = Math.ceil(concurrency / threads);
-  const maxQueue = positiveInteger('maxQueue', options.maxQueue, Number.MAX_SAFE_INTEGER);
+  const maxQueue = positiveInteger('maxQueue', options.maxQueue, defaults.maxQueue);
   const channelName = `need-a-queue/worker-pool/${process.pid}/${++poolCount}`;
   const ready = new Set<number>();
   // atomics 'disabled': with the default, an idle-looking thread parks in Atomics.wait between
@@ -161,7 +161,8 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     // jobs without one may share a thread.
     const runOptions = timeoutMs === undefined ? {} : { signal: controller.signal };
     const outcome: Promise<Outcome> = line.acquire(controller.signal).then(
-      () => pool.run({ id, job, data, channel: channelName }, runOptions).finally(() => line.release()),
+      // The thread says `started` only to listeners; without one, the result marks it (below).
+      () => pool.run({ id, job, data, channel: events.listening ? channelName : '' }, runOptions).finally(() => line.release()),
     ).then(
       (value) => ({ ok: true, value }),
       // An abort rejects with piscina's AbortError (or, in the line, with the reason); the reason we gave is the real cause.
