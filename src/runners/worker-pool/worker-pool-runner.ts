@@ -30,6 +30,7 @@ import { Piscina } from 'piscina';
 import { defaults, type Json, type Runner, type RunnerOptions, type StopReport, type SubmitOptions, type Ticket } from '../../contract.ts';
 import { QueueFullError, RunnerStoppedError, TimeoutError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
+import { RingQueue } from '../../otp/ring-queue.ts';
 import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultOf, stopOnce, toError, until, type Outcome } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 import type { PoolTask } from './pool-worker.ts';
@@ -42,10 +43,31 @@ let poolCount = 0;
 const WARM_UP_MS = 60_000;
 
 
-interface Live {
+/**
+ * An accepted job on the main thread. Its AbortController is made only for a job with a
+ * timeout (piscina terminates that job's thread through it); any other job is abandoned by
+ * marking it: one waiting in line is skipped, one running is left to piscina.
+ */
+class PoolJob {
   readonly job: string;
-  readonly controller: AbortController;
-  started: boolean;
+  started = false;
+  /** Why the job was abandoned or timed out, once it was. */
+  aborted: Error | undefined;
+  readonly controller: AbortController | undefined;
+  /** Set while the job waits in line: rejects its wait at once. */
+  leaveLine: ((reason: Error) => void) | undefined;
+
+  constructor(job: string, abortable: boolean) {
+    this.job = job;
+    this.controller = abortable ? new AbortController() : undefined;
+  }
+
+  abort(reason: Error): void {
+    if (this.aborted !== undefined) return;
+    this.aborted = reason;
+    this.controller?.abort(reason);
+    this.leaveLine?.(reason);
+  }
 }
 
 type Balancer = NonNullable<NonNullable<ConstructorParameters<typeof Piscina>[0]>['loadBalancer']>;
@@ -67,36 +89,35 @@ function readyLeastBusy(ready: ReadonlySet<number>, perThread: number): Balancer
   };
 }
 
-/** `concurrency` slots and the FIFO line of jobs waiting for one; a waiting job leaves the line when its signal aborts. */
+/**
+ * `concurrency` slots and the FIFO line of jobs waiting for one (a ring buffer: O(1) in and out).
+ * A job abandoned while waiting rejects at once and is skipped when its turn comes.
+ */
 function slots(concurrency: number) {
   let running = 0;
-  const line: (() => void)[] = [];
+  const line = new RingQueue<{ readonly entry: PoolJob; readonly start: () => void }>();
   return {
-    waiting: () => line.length,
-    acquire(signal: AbortSignal): Promise<void> {
-      if (signal.aborted) return Promise.reject(toError(signal.reason));
+    waiting: () => line.size,
+    acquire(entry: PoolJob): Promise<void> {
+      if (entry.aborted !== undefined) return Promise.reject(entry.aborted);
       if (running < concurrency) {
         running++;
         return Promise.resolve();
       }
       return new Promise<void>((resolve, reject) => {
-        const start = (): void => {
-          signal.removeEventListener('abort', cancel);
-          resolve();
-        };
-        const cancel = (): void => {
-          line.splice(line.indexOf(start), 1);
-          reject(toError(signal.reason));
-        };
-        signal.addEventListener('abort', cancel, { once: true });
-        line.push(start);
+        entry.leaveLine = reject;
+        line.push({ entry, start: resolve });
       });
     },
-    /** A job's slot is free: the first in line takes it. */
+    /** A job's slot is free: the first in line still wanted takes it. */
     release(): void {
-      const next = line.shift();
-      if (next === undefined) running--;
-      else next();
+      for (let next = line.take(); next !== undefined; next = line.take()) {
+        if (next.entry.aborted !== undefined) continue;
+        next.entry.leaveLine = undefined;
+        next.start();
+        return;
+      }
+      running--;
     },
   };
 }
@@ -129,7 +150,7 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
   const onError = errorSink('worker-pool', options.onError);
   pool.on('error', (error: unknown) => onError(error));
   const events = new EventHub();
-  const live = new Map<string, Live>();
+  const live = new Map<string, PoolJob>();
   const started = new BroadcastChannel(channelName);
   let stopped = false;
   let finished = 0;
@@ -151,22 +172,22 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     validateJob(job, data);
     if (line.waiting() >= maxQueue) throw new QueueFullError('the worker pool\'s line', maxQueue);
     const id = newJobId();
-    const controller = new AbortController();
-    live.set(id, { job, controller, started: false });
-    events.emit('accepted', id, job, 1);
     const timeoutMs = submitOptions?.timeoutMs;
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
+    const entry = new PoolJob(job, timeoutMs !== undefined);
+    live.set(id, entry);
+    events.emit('accepted', id, job, 1);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => entry.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
     // Only a job with a timeout gets a signal: piscina gives an abortable task a thread of its
     // own (it terminates the thread to stop it), so other jobs never share its fate, while
     // jobs without one may share a thread.
-    const runOptions = timeoutMs === undefined ? {} : { signal: controller.signal };
-    const outcome: Promise<Outcome> = line.acquire(controller.signal).then(
+    const runOptions = entry.controller === undefined ? {} : { signal: entry.controller.signal };
+    const outcome: Promise<Outcome> = line.acquire(entry).then(
       // The thread says `started` only to listeners; without one, the result marks it (below).
       () => pool.run({ id, job, data, channel: events.listening ? channelName : '' }, runOptions).finally(() => line.release()),
     ).then(
       (value) => ({ ok: true, value }),
       // An abort rejects with piscina's AbortError (or, in the line, with the reason); the reason we gave is the real cause.
-      (error: unknown) => ({ ok: false, error: controller.signal.aborted ? toError(controller.signal.reason) : toError(error) }),
+      (error: unknown) => ({ ok: false, error: entry.aborted ?? toError(error) }),
     );
     void outcome.then((result) => {
       clearTimeout(timer);
@@ -202,7 +223,8 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
       if (drain && live.size > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
       const abandoned = [...live.values()];
       live.clear();
-      for (const { controller } of abandoned) controller.abort(new RunnerStoppedError('worker-pool'));
+      const stopping = new RunnerStoppedError('worker-pool');
+      for (const entry of abandoned) entry.abort(stopping);
       started.close();
       await pool.destroy();
       return { finished: finished - finishedBefore, abandoned: abandoned.length, stored: 0 };
