@@ -4,7 +4,7 @@
 
 import type { Runner, RunnerOptions } from '../src/contract.ts';
 import { NeedAQueueError, UnsupportedOptionError, messageOf } from '../src/errors.ts';
-import { createRunner, isRunnerId, servicesFor } from '../src/runners/registry.ts';
+import { createRunner, descriptors, isRunnerId, servicesFor } from '../src/runners/registry.ts';
 import type { BenchContext } from './types.ts';
 
 /** `unbounded`: the runner has no concurrency limit and was opened without one. */
@@ -39,6 +39,14 @@ export async function openRunner(id: string, context: BenchContext, options: Run
     if (error instanceof NeedAQueueError) return { skipped: { reason: error.message, fix: error.fix } };
     throw error;
   }
+}
+
+/**
+ * `{ maxQueue: jobs }` for a runner whose line is bounded (defaults.maxQueue), else nothing: a
+ * scenario that submits `jobs` at once without waiting asks for a line that holds them.
+ */
+export function lineFor(id: string, jobs: number): RunnerOptions {
+  return descriptors.some((d) => d.id === id && (d.options as readonly string[]).includes('maxQueue')) ? { maxQueue: jobs } : {};
 }
 
 /** Stops a runner without waiting on what is left: scenarios have already drained it. */

@@ -5,9 +5,10 @@
 // for a steady baseline.
 //   node --expose-gc --import tsx bench/scenarios/memory-child.ts <runner or peer> <N> [redisUrl] [databaseUrl]
 
-import { createRunner, descriptors, isRunnerId } from '../../src/runners/registry.ts';
+import { createRunner, isRunnerId } from '../../src/runners/registry.ts';
 import { findBaseline } from '../discover.ts';
 import { storeBytes } from './store-size.ts';
+import { lineFor } from '../subjects.ts';
 
 const [id = '', count = '0', redisUrl = '', databaseUrl = ''] = process.argv.slice(2);
 const jobs = Number(count);
@@ -27,7 +28,7 @@ async function open(): Promise<{ submit(job: 'sleep', data: { ms: number }): Pro
   };
   // In-process lines are bounded by default (defaults.maxQueue); this scenario asks for N waiting
   // jobs, so a runner that takes `maxQueue` is opened with a line that holds them (the row says so).
-  const deep = descriptors.some((d) => d.id === id && (d.options as readonly string[]).includes('maxQueue')) ? { maxQueue: jobs } : {};
+  const deep = lineFor(id, jobs);
   const runner = await createRunner(id, { concurrency: 1, ...where, ...deep }).catch(async (error: unknown) => {
     // Runners without a concurrency knob (fire-and-forget) are measured as they are.
     if (error instanceof Error && error.name === 'UnsupportedOptionError') return createRunner(id, { ...where, ...deep });

@@ -11,9 +11,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { descriptors, isRunnerId, servicesFor } from '../../src/runners/registry.ts';
+import { isRunnerId, servicesFor } from '../../src/runners/registry.ts';
 import { jsonNotes } from '../results.ts';
-import { guarded } from '../subjects.ts';
+import { guarded, lineFor } from '../subjects.ts';
 import type { BenchContext, Measurement, Scenario } from '../types.ts';
 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'memory-child.ts');
@@ -69,7 +69,7 @@ async function one(id: string, context: BenchContext, out: Measurement[]): Promi
       ? `backpressure: submit waited after ${Math.min(...reports.map((r) => r.accepted))} jobs, so the producer is held instead of the jobs`
       : needs.length > 0
         ? `jobs wait in ${needs.join(', ')}: the process rows leave that server out; store growth is what it gained`
-        : descriptors.some((d) => d.id === id && (d.options as readonly string[]).includes('maxQueue'))
+        : lineFor(id, jobs).maxQueue !== undefined
           ? `jobs wait in this process (opened with maxQueue: ${jobs}, above the default line)`
           : 'jobs wait in this process';
     const common = { scenario: 'memory', subject: id, case: `${jobs} pending`, better: 'lower' as const, notes: jsonNotes({ jobs, accepted: Math.min(...reports.map((r) => r.accepted)), note }) };

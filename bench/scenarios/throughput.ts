@@ -22,7 +22,7 @@ import { drain } from '../drive.ts';
 import { jsonNotes } from '../results.ts';
 import { besidePeers } from '../peers.ts';
 import { median } from '../stats.ts';
-import { closeRunner, guarded, openRunner, skipFailed } from '../subjects.ts';
+import { closeRunner, guarded, lineFor, openRunner, skipFailed } from '../subjects.ts';
 import type { BenchContext, Measurement, Profile, Scenario, ThroughputBaseline } from '../types.ts';
 
 export interface ThroughputCase {
@@ -195,7 +195,8 @@ function baselineSide(baseline: ThroughputBaseline, context: BenchContext): Side
 /** Opens a runner (with its raw baseline beside it when that is measured too); undefined if skipped. */
 async function openEntrant(id: string, context: BenchContext, paired: ThroughputBaseline | undefined): Promise<Entrant | undefined> {
   const plan = throughputPlan(context.profile);
-  const opened = await openRunner(id, context, { concurrency: CONCURRENCY });
+  // A drain submits all its jobs before they finish: the line must hold the largest drain.
+  const opened = await openRunner(id, context, { concurrency: CONCURRENCY, ...lineFor(id, plan.maxJobs) });
   if ('skipped' in opened) {
     context.skip(id, opened.skipped.reason, opened.skipped.fix);
     // The baseline is still worth measuring alone.
