@@ -139,7 +139,7 @@ const threadSuite: MicroSuite = {
   async setup() {
     const threads = availableParallelism();
     // piscina as a user would start it: its defaults, a plain worker file, the same thread count.
-    const pool = new Piscina({ filename: fileURLToPath(new URL('./piscina-spin.mjs', import.meta.url)), minThreads: threads, maxThreads: threads });
+    const pool = new Piscina({ filename: fileURLToPath(new URL('./piscina-spin.js', import.meta.url)), minThreads: threads, maxThreads: threads });
     const runner = await createRunner('worker-pool', { concurrency: threads });
     await Promise.all(Array.from({ length: threads * 2 }, () => pool.run(0)));
     const batch = 20;

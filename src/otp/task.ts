@@ -14,6 +14,7 @@
 
 import { TaskCancelledError, TaskFailedError, TimeoutError, toError } from '../errors.ts';
 import { type Deadline, deadlines } from './deadlines.ts';
+import { LazyAbort } from './lazy-abort.ts';
 
 export type TaskOutcome<T> =
   | { readonly status: 'ok'; readonly value: T }
@@ -37,10 +38,10 @@ export type TaskWork<T> = (signal: AbortSignal) => Promise<T> | T;
 
 const RUNNING = { status: 'running' } as const;
 
-export class Task<T> {
+// The signal (made on first read) and onAbort come from LazyAbort: work that takes no signal
+// parameter cannot observe one, so none is made for it.
+export class Task<T> extends LazyAbort {
   readonly name: string;
-  // Made on first use: work that takes no signal parameter cannot observe it.
-  #controller: AbortController | undefined;
   #outcome: TaskOutcome<T> = RUNNING;
   // Made when await or yield first waits: most supervised tasks are read through onSettle.
   #settled: Promise<void> | undefined;
@@ -49,6 +50,7 @@ export class Task<T> {
   readonly #onSettle: ((outcome: SettledOutcome<T>) => void) | undefined;
 
   private constructor(name: string, onSettle: ((outcome: SettledOutcome<T>) => void) | undefined) {
+    super();
     this.name = name;
     this.#onSettle = onSettle;
   }
@@ -75,12 +77,6 @@ export class Task<T> {
       task.#timeout = deadlines.add(timeoutMs, () => task.#fail(new TimeoutError(task.name, timeoutMs), true));
     }
     return task;
-  }
-
-  /** The signal the work sees. */
-  get signal(): AbortSignal {
-    this.#controller ??= new AbortController();
-    return this.#controller.signal;
   }
 
   /** ok / error / running, right now. */
@@ -151,9 +147,9 @@ export class Task<T> {
   #fail(error: Error, abort: boolean): void {
     if (this.#outcome.status !== 'running') return;
     this.#settle({ status: 'error', error });
-    // Tell the work to stop; it may ignore the signal, but its result no longer counts. Made here
-    // if the work never asked for it, so `signal` read later still says aborted (and why).
-    if (abort) (this.#controller ??= new AbortController()).abort(error);
+    // Tell the work to stop; it may ignore the signal, but its result no longer counts. A signal
+    // read later still says aborted (and why).
+    if (abort) this.abortWith(error);
   }
 
   #settle(outcome: SettledOutcome<T>): void {

@@ -33,22 +33,22 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
   const events = new EventHub();
   // `accepted` fires as a job enters the channel, so it always precedes that job's `started`.
   const channel = new BoundedChannel<StageJob>(bufferSize, 'stage', ({ id, job }) => events.emit('accepted', id, job, 1));
-  // Jobs running now, with the context that abandons them (its signal made only if the job reads it).
-  const running = new Map<string, LazyJobContext>();
+  // Jobs running now, by their context, which abandons them (its signal made only if the job reads it).
+  const running = new Set<LazyJobContext>();
   let stopped = false;
   let finished = 0;
 
   const consumers = consume(channel, concurrency, async ({ id, job, data }) => {
     const context = new LazyJobContext(1);
-    running.set(id, context);
+    running.add(context);
     events.emit('started', id, job, 1);
     try {
       await runJob(job, data, context);
-      if (!running.delete(id)) return; // abandoned by stop()
+      if (!running.delete(context)) return; // abandoned by stop()
       finished++;
       events.emit('completed', id, job, 1);
     } catch (reason) {
-      if (!running.delete(id)) return;
+      if (!running.delete(context)) return;
       finished++;
       const error = toError(reason);
       events.emit('failed', id, job, 1, error);
@@ -60,20 +60,26 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
     }
   });
 
-  async function submit(job: string, data: Json, submitOptions?: SubmitOptions): Promise<Ticket> {
+  function submit(job: string, data: Json, submitOptions?: SubmitOptions): Promise<Ticket> {
     if (stopped) throw new RunnerStoppedError('stage');
     checkSubmitOptions('stage', traits, submitOptions);
     validateJob(job, data);
     const id = newJobId();
+    const ticket: Ticket = { id, job, result: () => Promise.reject(new ResultUnavailableError('stage')) };
     // Waits here while the buffer is full: backpressure reaches the caller.
-    await channel.push({ id, job, data });
-    return { id, job, result: () => Promise.reject(new ResultUnavailableError('stage')) };
+    return channel.push({ id, job, data }).then(() => ticket);
   }
 
   const runner: Runner = {
     id: 'stage',
     traits,
-    submit: (job, data, submitOptions) => submit(job, data, submitOptions).catch((error: unknown) => Promise.reject(toError(error))),
+    submit(job, data, submitOptions) {
+      try {
+        return submit(job, data, submitOptions);
+      } catch (error) {
+        return Promise.reject(toError(error));
+      }
+    },
     onEvent: (listener) => events.on(listener),
     stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {
       stopped = true;
@@ -83,7 +89,7 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
         await until(consumers, timeoutMs);
       }
       const dropped = channel.abort().length;
-      const abandoned = [...running.values()];
+      const abandoned = [...running];
       running.clear();
       for (const context of abandoned) context.abort(new RunnerStoppedError('stage'));
       return { finished: finished - finishedBefore, abandoned: abandoned.length + dropped, stored: 0 };

@@ -14,7 +14,7 @@
 
 import { defaults, type Json, type Runner, type RunnerOptions, type StopReport, type SubmitOptions, type Ticket } from '../../contract.ts';
 import { JobFailedError, RunnerStoppedError, TaskFailedError, TimeoutError } from '../../errors.ts';
-import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { runJob, validateJob, type JobContext } from '../../jobs/catalogue.ts';
 import { Task, type SettledOutcome } from '../../otp/task.ts';
 import { TaskSupervisor } from '../../otp/task-supervisor.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, newJobId, positiveInteger, resultTimeout, stopOnce, toError, until } from '../support.ts';
@@ -27,8 +27,8 @@ function ownError(error: Error): Error {
   return error instanceof TaskFailedError ? toError(error.cause) : error;
 }
 
-/** The job's context: its signal is the task's, made only if the job reads it. */
-class TaskJobContext {
+/** The job's context: its signal is the task's, made only if the job reads it; onAbort is the task's too. */
+class TaskJobContext implements JobContext {
   readonly attempt = 1;
   readonly #task: Task<Json>;
 
@@ -38,6 +38,10 @@ class TaskJobContext {
 
   get signal(): AbortSignal {
     return this.#task.signal;
+  }
+
+  onAbort(listener: (reason: Error) => void): () => void {
+    return this.#task.onAbort(listener);
   }
 }
 
