@@ -1,7 +1,9 @@
 // Kit ÷ peer ratios for issue 15's targets, measured side by side in one process: every round
 // drains each subject once, in an order that rotates every round, so a busy spell of the machine
 // lands on kit and peer alike. Prints the median and the min–max of the per-round ratios.
-//   npx tsx bench/micro/peer-ratios.ts [rounds=9] [filter]
+//   node --expose-gc --import tsx bench/micro/peer-ratios.ts [rounds=9] [filter]
+// With --expose-gc every drain starts after a full collection: otherwise one side pays for the
+// garbage the other left (a p-queue drain right after a kit drain read up to 4× slower).
 // (`need-a-queue bench --scenarios micro` times single operations; this times drains at c=50.)
 
 import { availableParallelism } from 'node:os';
@@ -147,6 +149,13 @@ if (filter === '' || 'worker-pool'.includes(filter)) {
   });
 }
 
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+/** One side's figure, after a full collection so it pays only for its own garbage. */
+function measured(side: Drainer): Promise<number> {
+  gc();
+  return side();
+}
+
 // Warm-up: two unrecorded rounds.
 for (let w = 0; w < 2; w++) for (const pair of pairs) await pair.kit().then(pair.peer);
 const ratios = new Map<string, number[]>();
@@ -158,11 +167,11 @@ for (let r = 0; r < rounds; r++) {
     let kit: number;
     let peer: number;
     if (r % 2 === 0) {
-      kit = await pair.kit();
-      peer = await pair.peer();
+      kit = await measured(pair.kit);
+      peer = await measured(pair.peer);
     } else {
-      peer = await pair.peer();
-      kit = await pair.kit();
+      peer = await measured(pair.peer);
+      kit = await measured(pair.kit);
     }
     ratios.set(pair.name, [...(ratios.get(pair.name) ?? []), kit / peer]);
   }

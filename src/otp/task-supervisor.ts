@@ -78,7 +78,6 @@ export class TaskSupervisor {
     this.run(task, work);
     return task;
   }
-  // #endregion start
 
   /** Throws what `run` would: RunnerStoppedError once closed, QueueFullError when the line is full. */
   checkRoom(): void {
@@ -99,6 +98,7 @@ export class TaskSupervisor {
     this.#running++;
     this.#begin(task, work);
   }
+  // #endregion start
 
   #begin<T>(task: Task<T>, work: TaskWork<T>): void {
     // Counted when the work ends, not when the handle settles: a cancelled task that ignores

@@ -115,6 +115,7 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
 
   function settle(message: JobMessage, result: Outcome): void {
     if (abandoned) return; // abandoned by stop(): no lifecycle event
+    awaited.delete(message);
     unsettled--;
     finished++;
     if (result.ok) events.emit('completed', message.id, message.job, 1);
@@ -141,15 +142,13 @@ export async function createGenServerRunner(options: RunnerOptions): Promise<Run
     return {
       id,
       job,
-      async result(resultOptions) {
+      result(resultOptions) {
         if (message.outcome !== undefined) return resultOf(message.settled(), job, id, resultOptions);
         if (abandoned) return resultOf(Promise.resolve(stoppedOutcome()), job, id, resultOptions);
+        // Left in `awaited` until the job settles (settle() takes it out), even if this wait times
+        // out first: another result() may still be waiting on it.
         awaited.add(message);
-        try {
-          return await resultOf(message.settled(), job, id, resultOptions);
-        } finally {
-          awaited.delete(message);
-        }
+        return resultOf(message.settled(), job, id, resultOptions);
       },
     };
   }

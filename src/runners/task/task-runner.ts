@@ -73,6 +73,7 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
       timeoutMs: submitOptions?.timeoutMs,
       onSettle: (outcome: SettledOutcome<Json>) => {
         running.delete(task);
+        awaited.delete(task);
         if (abandoned) return; // abandoned by stop(): no lifecycle event
         unsettled--;
         finished++;
@@ -98,8 +99,8 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
           if (abandoned) task.cancel(new RunnerStoppedError('task'));
           awaited.add(task);
         }
+        // Left in `awaited` until the task settles (onSettle takes it out): another result() may wait on it too.
         const outcome = await task.yield(waitMs);
-        awaited.delete(task);
         if (outcome.status === 'ok') return outcome.value;
         if (outcome.status === 'error') throw new JobFailedError(job, id, 1, ownError(outcome.error));
         throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
