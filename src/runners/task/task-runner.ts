@@ -27,20 +27,28 @@ function ownError(error: Error): Error {
   return error instanceof TaskFailedError ? toError(error.cause) : error;
 }
 
-/** The job's context: its signal is the task's, made only if the job reads it; onAbort is the task's too. */
+/**
+ * The job's context: its signal is the task's, made only if the job reads it; onAbort is the
+ * task's too. A job that listens joins `listening`, the tasks stop() must tell: one that never
+ * listens cannot hear an abort, so a noop job costs no set entry.
+ */
 class TaskJobContext implements JobContext {
   readonly attempt = 1;
   readonly #task: Task<Json>;
+  readonly #listening: Set<Task<Json>>;
 
-  constructor(task: Task<Json>) {
+  constructor(task: Task<Json>, listening: Set<Task<Json>>) {
     this.#task = task;
+    this.#listening = listening;
   }
 
   get signal(): AbortSignal {
+    this.#listening.add(this.#task);
     return this.#task.signal;
   }
 
   onAbort(listener: (reason: Error) => void): () => void {
+    this.#listening.add(this.#task);
     return this.#task.onAbort(listener);
   }
 }
@@ -57,8 +65,9 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
   let stopped = false;
   // Set once stop() gives up on what is left: later outcomes are no lifecycle events.
   let abandoned = false;
-  // Running tasks (at most `concurrency`) and tasks whose result() is awaited: what stop() cancels.
-  const running = new Set<Task<Json>>();
+  // Running tasks whose job listens for an abort (at most `concurrency`) and tasks whose
+  // result() is awaited: what stop() cancels.
+  const listening = new Set<Task<Json>>();
   const awaited = new Set<Task<Json>>();
   let idle: (() => void) | undefined;
 
@@ -72,8 +81,8 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
       name: `job \`${job}\` (${id})`,
       timeoutMs: submitOptions?.timeoutMs,
       onSettle: (outcome: SettledOutcome<Json>) => {
-        running.delete(task);
-        awaited.delete(task);
+        if (listening.size > 0) listening.delete(task);
+        if (awaited.size > 0) awaited.delete(task);
         if (abandoned) return; // abandoned by stop(): no lifecycle event
         unsettled--;
         finished++;
@@ -82,11 +91,10 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
         if (unsettled === 0) idle?.();
       },
     });
-    const context = new TaskJobContext(task);
+    const context = new TaskJobContext(task, listening);
     events.emit('accepted', id, job, 1);
     unsettled++;
     supervisor.run(task, () => {
-      running.add(task);
       events.emit('started', id, job, 1);
       return runJob(job, data, context);
     });
@@ -126,12 +134,13 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
       if (drain && unsettled > 0) await until(new Promise<void>((resolve) => (idle = resolve)), timeoutMs);
       abandoned = true;
       const left = unsettled;
-      // O(1) in the queued jobs: the line is dropped unvisited; only running jobs (at most
-      // `concurrency`) and tickets someone awaits are cancelled, so their signals and waiters hear.
+      // O(1) in the queued jobs: the line is dropped unvisited; only running jobs that listen
+      // (at most `concurrency`) and tickets someone awaits are cancelled, so they hear. A running
+      // job that never looked at its signal runs on unseen; its late outcome is no event.
       supervisor.abandon();
       const stopping = new RunnerStoppedError('task');
-      for (const task of [...running, ...awaited]) task.cancel(stopping);
-      running.clear();
+      for (const task of [...listening, ...awaited]) task.cancel(stopping);
+      listening.clear();
       awaited.clear();
       return { finished: finished - finishedBefore, abandoned: left, stored: 0 };
     }),
