@@ -6,8 +6,9 @@
 // - a batch of noop jobs through p-queue, through TaskSupervisor, and through the task, genserver
 //   and fire-and-forget runners (submit, then wait for the last to finish): the promise layers
 //   and allocations per job;
-// - a tiny-task round trip on a worker thread: piscina with a plain worker file, and the kit's
-//   worker-pool (its per-job BroadcastChannel message is gone when nobody listens for `started`).
+// - a tiny-task round trip on a worker thread: piscina with a plain worker file (with its
+//   defaults, and with atomics 'disabled' as the kit's pool has it), and the kit's worker-pool
+//   (its per-job BroadcastChannel message is gone when nobody listens for `started`).
 // Drains: issue `batch` jobs, wait until all finished; the time per job is the batch's ÷ batch.
 
 import { availableParallelism } from 'node:os';
@@ -162,8 +163,12 @@ const threadSuite: MicroSuite = {
     const threads = availableParallelism();
     // piscina as a user would start it: its defaults, a plain worker file, the same thread count.
     const pool = new Piscina({ filename: fileURLToPath(new URL('./piscina-spin.js', import.meta.url)), minThreads: threads, maxThreads: threads });
+    // The same, with the one piscina setting the kit's pool changes that a round trip feels:
+    // atomics 'disabled', so a thread waiting for work does not park in Atomics.wait and freeze
+    // the timers of the sleep jobs it shares with (worker-pool-runner.ts). What that costs, alone.
+    const eventLoopPool = new Piscina({ filename: fileURLToPath(new URL('./piscina-spin.js', import.meta.url)), minThreads: threads, maxThreads: threads, atomics: 'disabled' });
     const runner = await createRunner('worker-pool', { concurrency: threads });
-    await Promise.all(Array.from({ length: threads * 2 }, () => pool.run(0)));
+    await Promise.all(Array.from({ length: threads * 2 }, () => Promise.all([pool.run(0), eventLoopPool.run(0)])));
     const batch = 20;
     const peer = 'piscina direct, plain worker (peer)';
     const cases: MicroCase[] = [
@@ -172,6 +177,14 @@ const threadSuite: MicroSuite = {
         batch,
         fn: async () => {
           for (let i = 0; i < batch; i++) await pool.run(0);
+        },
+      },
+      {
+        name: "piscina direct, atomics 'disabled' (the kit's setting)",
+        baselineOf: peer,
+        batch,
+        fn: async () => {
+          for (let i = 0; i < batch; i++) await eventLoopPool.run(0);
         },
       },
       {
@@ -187,7 +200,7 @@ const threadSuite: MicroSuite = {
       cases,
       teardown: async () => {
         await runner.stop({ drain: false });
-        await pool.destroy();
+        await Promise.all([pool.destroy(), eventLoopPool.destroy()]);
       },
     };
   },
