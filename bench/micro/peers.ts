@@ -1,9 +1,10 @@
 // Micro benchmarks for issue 15's fixes, each beside the peer a user would pick instead (p-queue
 // for in-process concurrency, piscina for threads), measured in the same run:
-// - the job context: a catalogue noop with no context, with a LazyJobContext (what runners pass:
-//   no AbortController unless the job reads its signal), and with the AbortController every job
-//   used to get, beside a bare `() => Promise.resolve(null)`;
-// - a batch of noop jobs through p-queue, through TaskSupervisor, and through the task, genserver
+// - the job context: a catalogue noop with a LazyJobContext (what runners pass: no
+//   AbortController unless the job reads its signal) and with the AbortController every job
+//   used to get, beside a bare `() => Promise.resolve(null)`; and the kit's own per-job
+//   bookkeeping alone (what a runner's noop costs beyond p-queue's buys);
+// - a batch of noop jobs through p-queue (bare functions), through TaskSupervisor, and through the task, genserver
 //   and fire-and-forget runners (submit, then wait for the last to finish): the promise layers
 //   and allocations per job;
 // - a tiny-task round trip on a worker thread: piscina with a plain worker file (with its
@@ -40,15 +41,6 @@ const contextSuite: MicroSuite = {
         fn: async () => {
           for (let i = 0; i < batch - 1; i++) void bare();
           await bare();
-        },
-      },
-      {
-        name: 'runJob noop, no context',
-        baselineOf: 'bare () => Promise.resolve(null)',
-        batch,
-        fn: async () => {
-          for (let i = 0; i < batch - 1; i++) void runJob('noop', null);
-          await runJob('noop', null);
         },
       },
       {
@@ -128,15 +120,6 @@ const drainSuite: MicroSuite = {
         batch,
         fn: async () => {
           for (let i = 0; i < batch; i++) void queue.add(bare);
-          await queue.onIdle();
-        },
-      },
-      {
-        name: 'p-queue, catalogue noop',
-        baselineOf: peer,
-        batch,
-        fn: async () => {
-          for (let i = 0; i < batch; i++) void queue.add(() => runJob('noop', null));
           await queue.onIdle();
         },
       },

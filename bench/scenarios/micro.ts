@@ -21,6 +21,9 @@ export const micro: Scenario = {
     const full = context.profile === 'full';
     const repeats = full ? 5 : 2;
     const timeMs = full ? 1000 : 150;
+    // tinybench warms each case up for 250 ms by default: in quick, that was most of the
+    // scenario's time once the peer suites came (a JIT-warm batch needs far less).
+    const warmupTime = full ? 250 : 50;
     for (const suite of await findMicroSuites()) {
       if (context.signal.aborted) break;
       await guarded(context, suite.name, async () => {
@@ -29,7 +32,7 @@ export const micro: Scenario = {
           const perRun = new Map<string, number[]>();
           for (let r = 0; r < repeats && !context.signal.aborted; r++) {
             context.progress(`micro ${suite.name}: run ${r + 1}/${repeats}`);
-            const bench = new Bench({ time: timeMs, warmup: true });
+            const bench = new Bench({ time: timeMs, warmup: true, warmupTime });
             for (const c of prepared.cases) bench.add(c.name, () => c.fn());
             await bench.run();
             for (const task of bench.tasks) {
