@@ -7,7 +7,7 @@
 
 import { openLoop } from '../drive.ts';
 import { jsonNotes } from '../results.ts';
-import { closeRunner, guarded, openRunner } from '../subjects.ts';
+import { closeRunner, guarded, lineFor, openRunner } from '../subjects.ts';
 import type { BenchContext, Measurement, Profile, Scenario } from '../types.ts';
 
 export const LATENCY_CONCURRENCY = 50;
@@ -33,7 +33,10 @@ const PERCENTILES = [
 
 async function one(id: string, context: BenchContext, out: Measurement[]): Promise<void> {
   const plan = latencyPlan(context.profile);
-  const opened = await openRunner(id, context, { concurrency: LATENCY_CONCURRENCY });
+  // Open-loop arrivals do not wait for the runner: past saturation the line holds a whole run's
+  // arrivals, which the bounded default (defaults.maxQueue) would refuse.
+  const arrivals = Math.ceil((Math.max(...plan.rates) * plan.durationMs) / 1000);
+  const opened = await openRunner(id, context, { concurrency: LATENCY_CONCURRENCY, ...lineFor(id, arrivals) });
   if ('skipped' in opened) return context.skip(id, opened.skipped.reason, opened.skipped.fix);
   try {
     context.progress(`latency ${id}: warm-up`);
