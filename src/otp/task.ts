@@ -163,14 +163,10 @@ export class Task<T> extends LazyAbort {
   /** True when the task settled within `timeoutMs`. */
   #waitUpTo(timeoutMs: number): Promise<boolean> {
     // A timer turns Infinity into 1 ms: wait without one instead.
-    if (!Number.isFinite(timeoutMs)) return this.#whenSettled().then(() => true);
-    // On the shared timer (deadlines.ts), as await's timeout: no timer armed and cleared per wait.
-    return new Promise<boolean>((resolve) => {
-      const deadline = deadlines.add(timeoutMs, () => resolve(false));
-      void this.#whenSettled().then(() => {
-        deadlines.remove(deadline);
-        resolve(true);
-      });
-    });
+    const settled = this.#whenSettled().then(() => true);
+    if (!Number.isFinite(timeoutMs)) return settled;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+    return Promise.race([settled, late]).finally(() => clearTimeout(timer));
   }
 }

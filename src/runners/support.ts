@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../contract.ts';
 import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
 import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError, toError } from '../errors.ts';
-import { deadlines } from '../otp/deadlines.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
 export function now(): number {
@@ -194,22 +193,14 @@ export type Outcome = { readonly ok: true; readonly value: Json } | { readonly o
 /**
  * `ticket.result()` for in-process runners: the job's value, its failure as JobFailedError
  * with the job's error as cause, or a TimeoutError when the wait passes first (the job runs on).
- * The wait shares one timer with every other (deadlines.ts): a timer armed and cleared per
- * result() was a tenth of a worker-pool round trip.
  */
-export function resultOf(outcome: Promise<Outcome>, job: string, id: string, options: ResultOptions | undefined): Promise<Json> {
-  let waitMs: number;
-  try {
-    waitMs = resultTimeout(options);
-  } catch (error) {
-    return Promise.reject(toError(error));
-  }
-  return new Promise<Json>((resolve, reject) => {
-    const deadline = deadlines.add(waitMs, () => reject(new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs)));
-    void outcome.then((settled) => {
-      deadlines.remove(deadline);
-      if (settled.ok) resolve(settled.value);
-      else reject(new JobFailedError(job, id, 1, settled.error));
-    });
-  });
+export async function resultOf(outcome: Promise<Outcome>, job: string, id: string, options: ResultOptions | undefined): Promise<Json> {
+  const waitMs = resultTimeout(options);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+  const settled = await Promise.race([outcome, late]);
+  clearTimeout(timer);
+  if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
+  if (settled.ok) return settled.value;
+  throw new JobFailedError(job, id, 1, settled.error);
 }
