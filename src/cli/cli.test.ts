@@ -72,6 +72,15 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
+/** The process's command name, or '' once it is gone. */
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -103,13 +112,19 @@ describe('need-a-queue lab', () => {
     let sent = false;
     let tree: number[] = [];
     const run = await cli(['lab', '--runners', 'bullmq-redis', '--faults', 'sigkill,redis-always', '--out', out], (stdout, pid) => {
-      // In the second cell: its own redis-server and the producer process are up.
+      // In the second cell, once its own redis-server is up beside the kit's: the moment is
+      // read off the process tree, not a fixed delay, which a loaded machine outran (the cell
+      // was done before the signal, and the lab exited 0).
       if (!sent && stdout.includes('lab 2/2')) {
         sent = true;
-        setTimeout(() => {
-          tree = descendants(pid);
+        const deadline = Date.now() + 10_000;
+        const poll = setInterval(() => {
+          const now = descendants(pid);
+          if (now.filter((child) => commandOf(child) === 'redis-server').length < 2 && Date.now() < deadline) return;
+          clearInterval(poll);
+          tree = now;
           process.kill(-pid, 'SIGINT');
-        }, 1500);
+        }, 25);
       }
     }, 120_000);
     expect(sent).toBe(true);
