@@ -20,7 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Json, RunnerOptions } from '../../src/contract.ts';
+import { defaults, type Json, type RunnerOptions } from '../../src/contract.ts';
 import { backendArgs, makeQueue, makeQueueEvents } from '../../src/runners/bullmq/backend.ts';
 import { parseTuning } from '../../src/runners/bullmq/tuning.ts';
 import { createRunner } from '../../src/runners/registry.ts';
@@ -140,7 +140,9 @@ export async function drainOnce(backend: (typeof BACKENDS)[number], url: string,
   const queue = `scale-${randomUUID().slice(0, 8)}`;
   const kind = backend === 'bullmq-redis' ? 'redis' : 'postgres';
   const options: RunnerOptions = kind === 'redis' ? { redisUrl: url } : { databaseUrl: url };
-  const producer = await createRunner(backend, { ...options, queue, tuning: { consume: false } });
+  // Every job is submitted at once while the queue is paused: the producer's bound on submits
+  // waiting for the store (defaults.maxPendingSubmits) must hold a whole drain.
+  const producer = await createRunner(backend, { ...options, queue, maxPendingSubmits: Math.max(jobs, defaults.maxPendingSubmits), tuning: { consume: false } });
   // The producer's and the workers' namespace (the runner's default), for the raw handles.
   const args = backendArgs(kind, url, parseTuning(kind).namespace);
   const control = makeQueue(queue, args);
