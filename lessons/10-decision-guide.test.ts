@@ -4,12 +4,12 @@
 // figures in the reference run the page shows; each comparison the prose makes is checked here
 // against that file.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figureKey, readResults, RESULTS_DIR, type SummarizedMeasurement } from '../bench/results.ts';
 import type { RunnerTraits } from '../src/contract.ts';
 import { describeRunner, isRunnerId } from '../src/runners/registry.ts';
+import { reference } from './support/reference.ts';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const page = readFileSync(path.join(here, '10-decision-guide.md'), 'utf8');
@@ -53,16 +53,6 @@ function anchorExists(link: string): boolean {
   if (anchor === undefined) return true;
   const headings = readFileSync(md, 'utf8').split('\n').filter((l) => /^#{2,4} /.test(l)).map((l) => slug(l.replace(/^#+ /, '')));
   return headings.includes(anchor);
-}
-
-/** The figures of the newest checked-in reference run that has `scenario`. */
-function reference(scenario: string): Map<string, SummarizedMeasurement> {
-  const files = readdirSync(RESULTS_DIR).filter((name) => /^reference-.*\.json$/.test(name)).sort().reverse();
-  for (const name of files) {
-    const results = readResults(path.join(RESULTS_DIR, name));
-    if (results.measurements.some((m) => m.scenario === scenario)) return new Map(results.measurements.map((m) => [figureKey(m), m]));
-  }
-  throw new Error(`no checked-in reference run has ${scenario}`);
 }
 
 const full = reference('throughput');
