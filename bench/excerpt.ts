@@ -6,7 +6,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { peerFor } from './peers.ts';
-import { formatNumber } from './print.ts';
+import { describeRun, formatNumber } from './print.ts';
 import { readResults, type BenchResults, type SummarizedMeasurement } from './results.ts';
 
 function finder(results: BenchResults) {
@@ -39,6 +39,7 @@ export function referenceExcerpt(results: BenchResults): string {
     return peer !== undefined && results.subjects.includes(peer) ? peer : 'promise-raw';
   };
   row('fire-and-forget', 'noop', undefined, '(no concurrency limit)');
+  row('task', 'noop', against('task'));
   row('genserver', 'sleep 5ms', against('genserver'));
   const pool = against('worker-pool');
   row('worker-pool', 'cpu 2ms', pool, `(${pool === 'promise-raw' ? `a thread per core, here ${results.environment.cores}; ` : ''}one event loop does ${formatNumber(rate('promise-raw', 'cpu 2ms').median)})`);
@@ -62,12 +63,24 @@ export function referenceExcerpt(results: BenchResults): string {
   const speedups = (subject: string, c: number) =>
     [2, 4].map((w) => times(find('scale-out', subject, `sleep 10ms workers=${w} c=${c}`, 'jobs/s').median, find('scale-out', subject, `sleep 10ms workers=1 c=${c}`, 'jobs/s').median)).join(' / ');
   const scale = (subject: string) => `${subject.padEnd(17)}c=10: ${speedups(subject, 10).padEnd(15)}c=2: ${speedups(subject, 2)}`;
+  // Will an API in the same process slow down? Request p99 with each runner's cpu jobs beside it.
+  const web = results.measurements.some((m) => m.scenario === 'web-server')
+    ? [
+        '',
+        'web-server: request p99 of an HTTP server in the same process, while the runner works through cpu 5ms jobs',
+        [`idle (no jobs) ${formatNumber(find('web-server', 'idle', 'no jobs', 'request p99').median)} ms`, ...['task', 'worker-pool', 'bullmq-redis'].map((subject) => `${subject} ${formatNumber(find('web-server', subject, 'cpu 5ms', 'request p99').median)} ms`)].join(' · '),
+      ]
+    : [];
   return [
+    // Where and when, from the file: the README's prose says none of it by hand.
+    `${describeRun(results)} · took ${Math.round(results.durationMs / 60_000)} min`,
+    '',
     `throughput (jobs/s, concurrency 50, median of ${Math.min(...samples)}–${Math.max(...samples)})`,
     ...rows.map(([a, b, c, d]) => `${a.padEnd(21)}${b.padEnd(12)}${c.padEnd(14)}${d}`.trimEnd()),
     '',
     `event-loop lag p99 while draining ${counts.size === 1 && sharedCount !== undefined ? `${formatNumber(sharedCount)} ` : ''}cpu 5ms jobs (on the event loop, the lag grows with the count)`,
     lagged.map(lag).join(' · '),
+    ...web,
     '',
     'scale-out, sleep 10ms jobs, speed-up of 2 and 4 worker processes over 1',
     scale('bullmq-redis'),
