@@ -12,9 +12,12 @@ const root = path.resolve(import.meta.dirname, '..');
 describe('the README excerpt of the reference results', () => {
   it('matches the reference file the README links, figure for figure', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    const linked = /\]\((bench\/results\/reference-[^)]+\.json)\)/.exec(readme)?.[1];
-    expect(linked, 'README links a bench/results/reference-*.json').toBeDefined();
-    // readResults validates the file against the schema on the way.
-    expect(readme).toContain('```text\n' + referenceExcerpt(readResults(path.join(root, linked!))) + '```');
+    const linked = /\]\((bench\/results\/reference-[^)]+-full\.json)\)/.exec(readme)?.[1];
+    expect(linked, 'README links a bench/results/reference-*-full.json').toBeDefined();
+    // A scale-out run measured apart, when the README links one.
+    const scaleOut = /\]\((bench\/results\/reference-[^)]+-scale-out\.json)\)/.exec(readme)?.[1];
+    // readResults validates each file against the schema on the way.
+    const full = readResults(path.join(root, linked!));
+    expect(readme).toContain('```text\n' + referenceExcerpt(full, scaleOut === undefined ? full : readResults(path.join(root, scaleOut))) + '```');
   });
 });

@@ -1,7 +1,7 @@
 // The README's excerpt of the reference results, made from the results file so that no figure
 // in it is typed by hand: excerpt.test.ts fails when the README's block differs from what this
 // makes of the file the README links. After a new reference run, print the block with
-//   npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json
+//   npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json [reference-<date>-scale-out.json]
 // and paste it over the old one.
 
 import { pathToFileURL } from 'node:url';
@@ -19,8 +19,14 @@ function finder(results: BenchResults) {
 
 const times = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
-export function referenceExcerpt(results: BenchResults): string {
+/**
+ * The excerpt of a full reference run; `scaleOut` is the run the scale-out lines come from when
+ * that scenario was measured apart (it starts worker processes of its own, and can be re-run
+ * alone). Its where-and-when line is printed above those lines.
+ */
+export function referenceExcerpt(results: BenchResults, scaleOut: BenchResults = results): string {
   const find = finder(results);
+  const findScale = finder(scaleOut);
   // A runner with no concurrency limit has its own case label (`noop no limit`); older files said `c=50`.
   const rate = (subject: string, kase: string) => {
     const unbounded = results.measurements.some((m) => m.scenario === 'throughput' && m.subject === subject && m.case === `${kase} no limit`);
@@ -61,7 +67,7 @@ export function referenceExcerpt(results: BenchResults): string {
     return `${subject} ${formatNumber(lagRow(subject).median)} ms${counts.size > 1 && jobs !== undefined ? ` (${formatNumber(jobs)} jobs)` : ''}`;
   };
   const speedups = (subject: string, c: number) =>
-    [2, 4].map((w) => times(find('scale-out', subject, `sleep 10ms workers=${w} c=${c}`, 'jobs/s').median, find('scale-out', subject, `sleep 10ms workers=1 c=${c}`, 'jobs/s').median)).join(' / ');
+    [2, 4].map((w) => times(findScale('scale-out', subject, `sleep 10ms workers=${w} c=${c}`, 'jobs/s').median, findScale('scale-out', subject, `sleep 10ms workers=1 c=${c}`, 'jobs/s').median)).join(' / ');
   const scale = (subject: string) => `${subject.padEnd(17)}c=10: ${speedups(subject, 10).padEnd(15)}c=2: ${speedups(subject, 2)}`;
   // Will an API in the same process slow down? Request p99 with each runner's cpu jobs beside it.
   const web = results.measurements.some((m) => m.scenario === 'web-server')
@@ -82,6 +88,7 @@ export function referenceExcerpt(results: BenchResults): string {
     lagged.map(lag).join(' · '),
     ...web,
     '',
+    ...(scaleOut === results ? [] : [`scale-out, measured apart: ${describeRun(scaleOut)} · took ${Math.round(scaleOut.durationMs / 60_000)} min`]),
     'scale-out, sleep 10ms jobs, speed-up of 2 and 4 worker processes over 1',
     scale('bullmq-redis'),
     scale('bullmq-postgres'),
@@ -90,10 +97,11 @@ export function referenceExcerpt(results: BenchResults): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const file = process.argv[2];
+  const [file, scaleOutFile] = process.argv.slice(2);
   if (file === undefined) {
-    process.stderr.write('usage: npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json\n');
+    process.stderr.write('usage: npx tsx bench/excerpt.ts bench/results/reference-<date>-full.json [bench/results/reference-<date>-scale-out.json]\n');
     process.exit(2);
   }
-  process.stdout.write(referenceExcerpt(readResults(file)));
+  const results = readResults(file);
+  process.stdout.write(referenceExcerpt(results, scaleOutFile === undefined ? results : readResults(scaleOutFile)));
 }
