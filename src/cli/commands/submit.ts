@@ -17,7 +17,7 @@ import { createRunner } from '../../runners/registry.ts';
 import { checkSubmitOptions } from '../../runners/support.ts';
 import { checkDatabaseUrl, checkRedisUrl } from '../../services/index.ts';
 import { numberFlag, parseJobData, submitOptionsFrom, withSubmitFlags, type SubmitFlags } from '../job-input.ts';
-import { namespaceTuning, sharedQueue, shownUrl, withSharedQueueFlags, type SharedQueue, type SharedQueueFlags } from '../shared-queue.ts';
+import { namespaceTuning, sharedQueue, shownUrl, withSharedQueueFlags, type SharedQueue, type SharedQueueFlags } from '../queue-flags.ts';
 
 /**
  * The most jobs one command stores. At the ~10k submits/s BullMQ manages on Redis here that

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InvalidOptionError, messageOf } from '../../errors.ts';
 import { createServiceHub } from '../../services/index.ts';
 import { startWorkerProcess, stopOnSignals } from '../../runners/bullmq/worker-process.ts';
-import { feedInstructions, sharedQueue, withSharedQueueFlags, type SharedQueueFlags } from '../shared-queue.ts';
+import { feedInstructions, sharedQueue, withSharedQueueFlags, type SharedQueueFlags } from '../queue-flags.ts';
 import { privateStoreNotice } from './runners.ts';
 
 function positive(name: string) {
