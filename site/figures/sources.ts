@@ -41,13 +41,19 @@ function load(file: string, kind: Source['kind']): Source {
 
 const isReference = (name: string) => /^reference-.*\.json$/.test(name);
 
-/** The sources for a build; `dir` and `latest` are for tests. */
-export function loadSources(dir: string = RESULTS_DIR, latest: string | undefined = process.env[RESULTS_ENV]): Sources {
+/** The checked-in reference runs, newest measured first (the lessons' tests read them too). */
+export function loadReferences(dir: string = RESULTS_DIR): Source[] {
   const names = existsSync(dir) ? readdirSync(dir) : [];
-  const references = names
+  return names
     .filter(isReference)
     .map((name) => load(path.join(dir, name), 'reference'))
     .sort((a, b) => b.results.environment.date.localeCompare(a.results.environment.date));
+}
+
+/** The sources for a build; `dir` and `latest` are for tests. */
+export function loadSources(dir: string = RESULTS_DIR, latest: string | undefined = process.env[RESULTS_ENV]): Sources {
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const references = loadReferences(dir);
   let localFile = latest === undefined || latest === '' ? undefined : path.resolve(latest);
   if (localFile === undefined) {
     // The newest run on this machine: `npm start` and `bench` write one file per run.
