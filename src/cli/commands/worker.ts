@@ -72,9 +72,10 @@ export function register(program: Command): void {
       });
       // A terminal's Ctrl-C signals its whole process group, and embedded PostgreSQL (whose
       // process the kit does not spawn itself) is in ours: it may shut down beside the
-      // worker's drain. It was private, so what it held ends with it either way.
+      // worker's drain. A store that hangs ends the same way, so the line names both. It was
+      // private, so what it held ends with it either way.
       const privateStoreGone = (error: unknown): string | undefined =>
-        queue.given === undefined ? `stopped: the private store got the same Ctrl-C and shut down first (${messageOf(error)}); the jobs it held end with it` : undefined;
+        queue.given === undefined ? `stopped: the private store stopped answering while the worker stopped (${messageOf(error)}): a terminal's Ctrl-C reaches it too, and it may have shut down first; it was private, so the jobs it held end with it` : undefined;
       stopOnSignals(async () => {
         try {
           await stop();
