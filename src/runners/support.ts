@@ -149,13 +149,15 @@ export class EventHub {
     return () => this.#listeners.delete(listener);
   }
 
-  emit(type: LifecycleType, jobId: string, job: string, attempt: number, error?: unknown): void {
+  /** `at`: when it happened, if that was before now (an event held back to keep a job's order). */
+  emit(type: LifecycleType, jobId: string, job: string, attempt: number, error?: unknown, at?: number): void {
     // Skip building the event when nobody listens: keeps the hot path cheap in benchmarks.
     if (this.#listeners.size === 0) return;
+    const when = at ?? now();
     const event: LifecycleEvent =
       error === undefined
-        ? { type, jobId, job, at: now(), attempt }
-        : { type, jobId, job, at: now(), attempt, error: toError(error).message };
+        ? { type, jobId, job, at: when, attempt }
+        : { type, jobId, job, at: when, attempt, error: toError(error).message };
     for (const listener of this.#listeners) {
       try {
         listener(event);

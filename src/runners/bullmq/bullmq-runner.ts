@@ -14,7 +14,9 @@
 //   catalogue cannot run fails for good, saying what it expects. `inFlight` counts the jobs
 //   the processor holds, for a worker process's progress line.
 // - Lifecycle events come from the Worker's `active` / `completed` / `failed` events;
-//   a failed attempt that BullMQ will retry is `retrying`, the last one is `failed`.
+//   a failed attempt that BullMQ will retry is `retrying`, the last one is `failed`. They go
+//   out after the job's `accepted` even when the Worker is quicker than the add's reply
+//   (accepted-first.ts).
 //   Tickets wait for results in result-waiters.ts.
 // - stop({ drain }) closes the Worker (drain: let in-flight jobs finish, up to timeoutMs, then
 //   force). Waiting and delayed jobs stay stored for the next runner over the same store.
@@ -29,6 +31,7 @@ import type { Json, LifecycleListener, ResultOptions, Runner, RunnerId, RunnerOp
 import { InvalidOptionError, JobFailedError, RunnerStoppedError, ServiceUnavailableError } from '../../errors.ts';
 import { validateJob } from '../../jobs/catalogue.ts';
 import { EventHub, checkRunnerOptions, checkSubmitOptions, concurrencyOption, duration, errorSink, positiveInteger, resultTimeout, stopOnce, toError, until, type ErrorSink } from '../support.ts';
+import { AcceptedFirst } from './accepted-first.ts';
 import { AddBatcher } from './add-batcher.ts';
 import { Attempt, type KitJobsOptions } from './attempt.ts';
 import { backendArgs, makeQueue, makeWorker, migratePostgres, type BackendArgs, type BullmqBackendKind } from './backend.ts';
@@ -76,6 +79,8 @@ class BullmqQueueRunner implements BullmqRunner {
   readonly id: RunnerId;
   readonly traits = redisDescriptor.traits;
   readonly #events = new EventHub();
+  // Every event goes out through here, so a job's `accepted` comes before its Worker events.
+  readonly #order: AcceptedFirst;
   readonly #queue: Queue;
   readonly #queueName: string;
   readonly #args: BackendArgs;
@@ -100,6 +105,7 @@ class BullmqQueueRunner implements BullmqRunner {
     this.#queueName = queueName;
     this.#concurrency = concurrency;
     this.#tuning = tuning;
+    this.#order = new AcceptedFirst(this.#events, tuning.consume);
     this.#args = args;
     const keep = keepFinished(kind);
     this.#queue = makeQueue(queueName, args, { defaultJobOptions: { removeOnComplete: keep, removeOnFail: keep } });
@@ -141,7 +147,7 @@ class BullmqQueueRunner implements BullmqRunner {
       const id = job.id ?? '';
       const attempt = job.attemptsMade;
       if (this.#stopping) this.#finishedDuringStop++;
-      this.#events.emit('completed', id, job.name, attempt);
+      this.#order.emit('completed', id, job.name, attempt);
       this.#results.settle(id, (w) => w.resolve((value ?? null) as Json));
     });
     worker.on('failed', (job: Job | undefined, error: Error) => {
@@ -150,7 +156,7 @@ class BullmqQueueRunner implements BullmqRunner {
       const attempt = job.attemptsMade;
       // BullMQ sets finishedOn only when the failure is final (no retry left, or unrecoverable).
       const final = typeof job.finishedOn === 'number';
-      this.#events.emit(final ? 'failed' : 'retrying', id, job.name, attempt, error);
+      this.#order.emit(final ? 'failed' : 'retrying', id, job.name, attempt, error);
       if (!final) return;
       if (this.#stopping) this.#finishedDuringStop++;
       this.#results.settle(id, (w) => w.reject(new JobFailedError(job.name, id, attempt, error)));
@@ -160,7 +166,7 @@ class BullmqQueueRunner implements BullmqRunner {
 
   async #process(job: Job): Promise<Json> {
     const id = job.id ?? '';
-    this.#events.emit('started', id, job.name, job.attemptsMade + 1);
+    this.#order.emit('started', id, job.name, job.attemptsMade + 1);
     const run = Attempt.of(job);
     this.#running.set(id, run);
     try {
@@ -192,9 +198,10 @@ class BullmqQueueRunner implements BullmqRunner {
       ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
     };
     const batcher = this.#batcher;
-    const added = await this.#bounds.run(batcher === undefined ? () => this.#queue.add(name, data, opts) : () => batcher.add(name, data, opts));
+    const store = batcher === undefined ? () => this.#queue.add(name, data, opts) : () => batcher.add(name, data, opts);
+    // `accepted` is emitted when the write answers, even past the submit deadline: the job is stored.
+    const added = await this.#bounds.run(() => this.#order.add(name, store));
     const id = added.id ?? '';
-    this.#events.emit('accepted', id, name, 1);
     return { id, job: name, result: (r) => this.#result(id, name, r) };
   }
 
@@ -233,6 +240,7 @@ class BullmqQueueRunner implements BullmqRunner {
       await until(this.#queue.obliterate({ force: true }).catch((error: unknown) => this.#onError(error)), left());
     }
     this.#stopped = true;
+    this.#order.flush();
     this.#results.settleAll((w) => w.reject(new RunnerStoppedError(this.id)));
     await until(Promise.all([this.#results.close(), this.#queue.close()]).catch((error: unknown) => this.#onError(error)), left());
     if (counts === undefined) {
