@@ -121,7 +121,9 @@ if (filter === '' || 'worker-pool'.includes(filter)) {
   pool = new Piscina({ filename: spinFile, minThreads: threads, maxThreads: threads });
   const direct = pool;
   await Promise.all(Array.from({ length: threads * 2 }, () => direct.run(0)));
-  const TRIPS = 300;
+  // Enough trips to last a while: a few milliseconds of them read anywhere from well below to
+  // several times piscina, round to round.
+  const TRIPS = 5_000;
   pairs.push({
     name: 'worker-pool ÷ piscina, tiny-task round trip (µs, lower is better)',
     kit: async () => {
