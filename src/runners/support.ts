@@ -196,13 +196,20 @@ export type Outcome = { readonly ok: true; readonly value: Json } | { readonly o
  * `ticket.result()` for in-process runners: the job's value, its failure as JobFailedError
  * with the job's error as cause, or a TimeoutError when the wait passes first (the job runs on).
  */
-export async function resultOf(outcome: Promise<Outcome>, job: string, id: string, options: ResultOptions | undefined): Promise<Json> {
-  const waitMs = resultTimeout(options);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
-  const settled = await Promise.race([outcome, late]);
-  clearTimeout(timer);
-  if (settled === undefined) throw new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs);
-  if (settled.ok) return settled.value;
-  throw new JobFailedError(job, id, 1, settled.error);
+export function resultOf(outcome: Promise<Outcome>, job: string, id: string, options: ResultOptions | undefined): Promise<Json> {
+  let waitMs: number;
+  try {
+    waitMs = resultTimeout(options);
+  } catch (error) {
+    return Promise.reject(toError(error));
+  }
+  // One promise and one timer, no race: this wait is part of every round trip a caller awaits.
+  return new Promise<Json>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(`the result of job \`${job}\` (${id})`, waitMs)), waitMs);
+    void outcome.then((settled) => {
+      clearTimeout(timer);
+      if (settled.ok) resolve(settled.value);
+      else reject(new JobFailedError(job, id, 1, settled.error));
+    });
+  });
 }

@@ -202,7 +202,9 @@ class BullmqQueueRunner implements BullmqRunner {
     // `accepted` is emitted when the write answers, even past the submit deadline: the job is stored.
     const added = await this.#bounds.run(() => this.#order.add(name, store));
     const id = added.id ?? '';
-    return { id, job: name, result: (r) => this.#result(id, name, r) };
+    // bind, not an arrow property: under tsx an arrow property is named with an
+    // Object.defineProperty per job (per-job-closures.test.ts).
+    return { id, job: name, result: this.#result.bind(this, id, name) };
   }
 
   async #result(id: string, job: string, options: ResultOptions | undefined): Promise<Json> {

@@ -17,6 +17,11 @@ import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
 
+/** Every ticket's result(): one function for all, not a closure per job. */
+function noResult(): Promise<never> {
+  return Promise.reject(new ResultUnavailableError('fire-and-forget'));
+}
+
 export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);
   const onError = errorSink('fire-and-forget', options.onError);
@@ -77,7 +82,7 @@ export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runne
       inFlight.add(context);
       events.emit('accepted', id, job, 1);
       setImmediate(start, id, job, data, context);
-      return Promise.resolve({ id, job, result: () => Promise.reject(new ResultUnavailableError('fire-and-forget')) });
+      return Promise.resolve({ id, job, result: noResult });
     },
     onEvent: (listener) => events.on(listener),
     stop: stopOnce(async (drain, timeoutMs): Promise<StopReport> => {

@@ -18,6 +18,11 @@ import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
 
+/** Every ticket's result(): one function for all, not a closure per job. */
+function noResult(): Promise<never> {
+  return Promise.reject(new ResultUnavailableError('stage'));
+}
+
 interface StageJob {
   readonly id: string;
   readonly job: string;
@@ -65,7 +70,7 @@ export function createStageRunner(options: RunnerOptions): Promise<Runner> {
     checkSubmitOptions('stage', traits, submitOptions);
     validateJob(job, data);
     const id = newJobId();
-    const ticket: Ticket = { id, job, result: () => Promise.reject(new ResultUnavailableError('stage')) };
+    const ticket: Ticket = { id, job, result: noResult };
     // Waits here while the buffer is full: backpressure reaches the caller.
     return channel.push({ id, job, data }).then(() => ticket);
   }

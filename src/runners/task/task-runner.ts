@@ -80,7 +80,9 @@ export function createTaskRunner(options: RunnerOptions): Promise<Runner> {
     const task: Task<Json> = Task.pending<Json>({
       name: `job \`${job}\` (${id})`,
       timeoutMs: submitOptions?.timeoutMs,
-      onSettle: (outcome: SettledOutcome<Json>) => {
+      // Method syntax, not an arrow property: under tsx an arrow property is named with an
+      // Object.defineProperty per job (per-job-closures.test.ts).
+      onSettle(outcome: SettledOutcome<Json>) {
         if (listening.size > 0) listening.delete(task);
         if (awaited.size > 0) awaited.delete(task);
         if (abandoned) return; // abandoned by stop(): no lifecycle event

@@ -49,16 +49,21 @@ const WARM_UP_MS = 60_000;
  * marking it: one waiting in line is skipped, one running is left to piscina.
  */
 class PoolJob {
+  readonly id: string;
   readonly job: string;
+  readonly data: Json;
   started = false;
   /** Why the job was abandoned or timed out, once it was. */
   aborted: Error | undefined;
   readonly controller: AbortController | undefined;
+  timer: NodeJS.Timeout | undefined;
   /** Set while the job waits in line: rejects its wait at once. */
   leaveLine: ((reason: Error) => void) | undefined;
 
-  constructor(job: string, abortable: boolean) {
+  constructor(id: string, job: string, data: Json, abortable: boolean) {
+    this.id = id;
     this.job = job;
+    this.data = data;
     this.controller = abortable ? new AbortController() : undefined;
   }
 
@@ -67,6 +72,11 @@ class PoolJob {
     this.aborted = reason;
     this.controller?.abort(reason);
     this.leaveLine?.(reason);
+  }
+
+  /** How it failed: an abort rejects with piscina's AbortError (or, in line, with the reason); the reason we gave is the real cause. */
+  failure(error: unknown): Outcome {
+    return { ok: false, error: this.aborted ?? toError(error) };
   }
 }
 
@@ -98,12 +108,14 @@ function slots(concurrency: number) {
   const line = new RingQueue<{ readonly entry: PoolJob; readonly start: () => void }>();
   return {
     waiting: () => line.size,
-    acquire(entry: PoolJob): Promise<void> {
-      if (entry.aborted !== undefined) return Promise.reject(entry.aborted);
-      if (running < concurrency) {
-        running++;
-        return Promise.resolve();
-      }
+    /** Takes a free slot now, if there is one: most jobs, and they skip a promise. */
+    take(): boolean {
+      if (running >= concurrency) return false;
+      running++;
+      return true;
+    },
+    /** Waits in line for a slot. */
+    wait(entry: PoolJob): Promise<void> {
       return new Promise<void>((resolve, reject) => {
         entry.leaveLine = reject;
         line.push({ entry, start: resolve });
@@ -166,6 +178,34 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
   // The channel alone must not keep the process alive.
   started.unref();
 
+  // A job's end, however it came: the bookkeeping first, so `completed` is out before result() answers.
+  function finish(entry: PoolJob, result: Outcome): Outcome {
+    clearTimeout(entry.timer);
+    // The started message travels on another channel and may arrive after the result.
+    markStarted(entry.id);
+    if (!live.delete(entry.id)) return result;
+    finished++;
+    if (result.ok) events.emit('completed', entry.id, entry.job, 1);
+    else events.emit('failed', entry.id, entry.job, 1, result.error);
+    if (live.size === 0) idle?.();
+    return result;
+  }
+
+  // Once the job holds a slot. Only a job with a timeout gets a signal: piscina gives an
+  // abortable task a thread of its own (it terminates the thread to stop it), so other jobs
+  // never share its fate, while jobs without one may share a thread. The thread says `started`
+  // only to listeners; without one, finish() marks it.
+  function run(entry: PoolJob): Promise<Outcome> {
+    const task: PoolTask = { id: entry.id, job: entry.job, data: entry.data, channel: events.listening ? channelName : '' };
+    return pool.run(task, entry.controller === undefined ? undefined : { signal: entry.controller.signal }).then(
+      (value) => (line.release(), finish(entry, { ok: true, value })),
+      (error: unknown) => (line.release(), finish(entry, entry.failure(error))),
+    );
+  }
+
+  // Per job, no named closure: under tsx (how the kit runs) each one costs an
+  // Object.defineProperty of its name (per-job-closures.test.ts), so the job's functions are
+  // defined once, above, and take the job.
   function submit(job: string, data: Json, submitOptions?: SubmitOptions): Ticket {
     if (stopped) throw new RunnerStoppedError('worker-pool');
     checkSubmitOptions('worker-pool', traits, submitOptions);
@@ -173,36 +213,22 @@ export function createWorkerPoolRunner(options: RunnerOptions): Promise<Runner> 
     if (line.waiting() >= maxQueue) throw new QueueFullError('the worker pool\'s line', maxQueue);
     const id = newJobId();
     const timeoutMs = submitOptions?.timeoutMs;
-    const entry = new PoolJob(job, timeoutMs !== undefined);
+    const entry = new PoolJob(id, job, data, timeoutMs !== undefined);
     live.set(id, entry);
     events.emit('accepted', id, job, 1);
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => entry.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
-    // Only a job with a timeout gets a signal: piscina gives an abortable task a thread of its
-    // own (it terminates the thread to stop it), so other jobs never share its fate, while
-    // jobs without one may share a thread.
-    const runOptions = entry.controller === undefined ? {} : { signal: entry.controller.signal };
-    const outcome: Promise<Outcome> = line.acquire(entry).then(
-      // The thread says `started` only to listeners; without one, the result marks it (below).
-      () => pool.run({ id, job, data, channel: events.listening ? channelName : '' }, runOptions).finally(() => line.release()),
-    ).then(
-      (value) => ({ ok: true, value }),
-      // An abort rejects with piscina's AbortError (or, in the line, with the reason); the reason we gave is the real cause.
-      (error: unknown) => ({ ok: false, error: entry.aborted ?? toError(error) }),
-    );
-    void outcome.then((result) => {
-      clearTimeout(timer);
-      // The started message travels on another channel and may arrive after the result.
-      markStarted(id);
-      if (!live.delete(id)) return;
-      finished++;
-      if (result.ok) events.emit('completed', id, job, 1);
-      else events.emit('failed', id, job, 1, result.error);
-      if (live.size === 0) idle?.();
-    });
+    if (timeoutMs !== undefined) entry.timer = setTimeout(() => entry.abort(new TimeoutError(`job \`${job}\``, timeoutMs)), timeoutMs);
+    const outcome: Promise<Outcome> = line.take()
+      ? run(entry)
+      : line.wait(entry).then(
+          () => run(entry),
+          (error: unknown) => finish(entry, entry.failure(error)),
+        );
     return {
       id,
       job,
-      result: (resultOptions) => resultOf(outcome, job, id, resultOptions),
+      result(resultOptions) {
+        return resultOf(outcome, job, id, resultOptions);
+      },
     };
   }
 
