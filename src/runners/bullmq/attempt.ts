@@ -12,7 +12,7 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import type { Json } from '../../contract.ts';
 import { NeedAQueueError, TimeoutError } from '../../errors.ts';
-import { runJob, validateJob } from '../../jobs/catalogue.ts';
+import { runJob, validateJob, type JobContext } from '../../jobs/catalogue.ts';
 
 /** BullMQ's job options plus the kit's per-job timeout. */
 export interface KitJobsOptions extends JobsOptions {
@@ -43,7 +43,8 @@ export function catalogueData(job: StoredJob): Json {
   return data;
 }
 
-export class Attempt {
+/** Also the job's context (attempt and signal): one object per attempt, no closure per job. */
+export class Attempt implements JobContext {
   readonly #job: string;
   readonly #id: string;
   readonly #data: Json;
@@ -74,7 +75,11 @@ export class Attempt {
     this.#controller?.abort(reason);
   }
 
-  #signal(): AbortSignal {
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  get signal(): AbortSignal {
     if (this.#controller === undefined) {
       this.#controller = new AbortController();
       if (this.#aborted !== undefined) this.#controller.abort(this.#aborted);
@@ -83,14 +88,8 @@ export class Attempt {
   }
 
   async run(): Promise<Json> {
-    const signal = (): AbortSignal => this.#signal();
     let timer: NodeJS.Timeout | undefined;
-    const work = runJob(this.#job, this.#data, {
-      attempt: this.#attempt,
-      get signal() {
-        return signal();
-      },
-    });
+    const work = runJob(this.#job, this.#data, this);
     try {
       const limit = this.#timeoutMs;
       if (limit === undefined) return await work;

@@ -14,6 +14,15 @@ export interface Waiter {
   reject(error: Error): void;
 }
 
+/** One ticket's wait: what its store checks need. */
+interface Watch {
+  readonly id: string;
+  readonly job: string;
+  readonly waiter: Waiter;
+  done: boolean;
+  poll: NodeJS.Timeout | undefined;
+}
+
 export class ResultWaiters {
   readonly #queue: Queue;
   readonly #queueName: string;
@@ -58,38 +67,42 @@ export class ResultWaiters {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TimeoutError(`result of job \`${job}\` (${id})`, timeoutMs)), timeoutMs);
     });
-    let done = false;
-    void settled.then(() => (done = true), () => (done = true));
-    const check = async (): Promise<void> => {
-      // One cheap state query; the job itself is read only when it has already finished.
-      const state = await this.#queue.getJobState(id).catch(() => 'unknown');
-      if (done || (state !== 'completed' && state !== 'failed')) return;
-      const stored = await Job.fromId(this.#queue, id).catch(() => undefined);
-      if (stored === undefined) return;
-      if (state === 'completed') waiter.resolve(parseReturn(stored.returnvalue));
-      else waiter.reject(new JobFailedError(job, id, stored.attemptsMade, new Error(stored.failedReason)));
-    };
-    // Look now, again after 1 s, then every 5 s, until the job settles.
-    let poll: NodeJS.Timeout | undefined;
-    const schedule = (ms: number): void => {
-      poll = setTimeout(() => void check().finally(() => done || schedule(5_000)), ms);
-      poll.unref();
-    };
-    const watch = async (): Promise<void> => {
-      if (remote) await this.#openQueueEvents();
-      await check();
-      if (!done) schedule(1_000);
-    };
-    watch().catch((error: unknown) => waiter.reject(toError(error)));
+    // Its state lives in one object and the steps are methods: a named closure per wait costs an
+    // Object.defineProperty under tsx (per-job-closures.test.ts).
+    const watch: Watch = { id, job, waiter, done: false, poll: undefined };
+    void settled.then(() => (watch.done = true), () => (watch.done = true));
+    this.#watch(watch, remote).catch((error: unknown) => waiter.reject(toError(error)));
     try {
       return await Promise.race([settled, timeout]);
     } finally {
       clearTimeout(timer);
-      clearTimeout(poll);
-      done = true;
+      clearTimeout(watch.poll);
+      watch.done = true;
       set.delete(waiter);
       if (set.size === 0 && this.#waiters.get(id) === set) this.#waiters.delete(id);
     }
+  }
+
+  // Looks now, again after 1 s, then every 5 s, until the job settles.
+  async #watch(watch: Watch, remote: boolean): Promise<void> {
+    if (remote) await this.#openQueueEvents();
+    await this.#check(watch);
+    if (!watch.done) this.#schedule(watch, 1_000);
+  }
+
+  #schedule(watch: Watch, ms: number): void {
+    watch.poll = setTimeout(() => void this.#check(watch).finally(() => watch.done || this.#schedule(watch, 5_000)), ms);
+    watch.poll.unref();
+  }
+
+  // One cheap state query; the job itself is read only when it has already finished.
+  async #check(watch: Watch): Promise<void> {
+    const state = await this.#queue.getJobState(watch.id).catch(() => 'unknown');
+    if (watch.done || (state !== 'completed' && state !== 'failed')) return;
+    const stored = await Job.fromId(this.#queue, watch.id).catch(() => undefined);
+    if (stored === undefined) return;
+    if (state === 'completed') watch.waiter.resolve(parseReturn(stored.returnvalue));
+    else watch.waiter.reject(new JobFailedError(watch.job, watch.id, stored.attemptsMade, new Error(stored.failedReason)));
   }
 
   /** Closes the QueueEvents connection, if one was opened. */
