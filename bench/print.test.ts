@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../src/contract.ts';
-import { comparisonCell, scenarioTable } from './print.ts';
+import { comparisonCell, formatNumber, scenarioTable } from './print.ts';
 import { withSummary, type BenchResults, type SummarizedMeasurement } from './results.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 import { sampleResults } from './test-fixtures.ts';
@@ -143,5 +143,11 @@ describe('every figure carries its context in its row', () => {
     expect(column(rows, 'jobs run on', 'worker-pool')).toBe('worker threads');
     expect(column(rows, 'requests', 'worker-pool')).toBe('198 at 500/s, 2 unanswered');
     expect(column(rows, 'jobs done', 'idle')).toBe('none');
+  });
+});
+
+describe('numbers', () => {
+  it('keep the digits of the range they round into: a ratio just under 1 reads 1.00 beside 1.01, not 1.0', () => {
+    expect([0.996, 1.01, 0.5, 9.996, 12.34, 99.96, 123.4, 999.6, 12_345.6].map(formatNumber)).toEqual(['1.00', '1.01', '0.50', '10.0', '12.3', '100', '123', '1,000', '12,346']);
   });
 });

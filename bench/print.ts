@@ -11,12 +11,14 @@ import { NOISY_SPREAD } from './stats.ts';
 import { UNBOUNDED_NOTE } from './subjects.ts';
 import { formatVerdict, keptUp, verdictFor } from './verdict.ts';
 
+// Each step starts where the one below would round up into it (0.996 is "1.00", not "1.0";
+// 9.996 is "10.0", not "10.00"), so neighbouring figures read with the same digits.
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
-  if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  if (abs >= 1) return value.toFixed(2);
+  if (abs >= 999.5) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 99.95) return value.toFixed(0);
+  if (abs >= 9.995) return value.toFixed(1);
+  if (abs >= 0.995) return value.toFixed(2);
   return value.toPrecision(2);
 }
 
