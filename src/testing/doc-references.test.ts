@@ -17,7 +17,7 @@ function repoOf(files: readonly string[], isOutput: (relative: string) => boolea
   return { has: (p) => all.has(p), hasName: (n) => names.has(n), isOutput };
 }
 
-const example = repoOf(['README.md', 'bench/README.md', 'bench/harness.ts', 'src/otp/task.ts', 'lessons/01-fire-and-forget.md', 'lessons/02-task.md'], (p) => p.startsWith('site/dist'));
+const example = repoOf(['README.md', 'bench/README.md', 'bench/harness.ts', 'bench/results/reference-2026-11-30-full.json', 'src/otp/task.ts', 'lessons/01-fire-and-forget.md', 'lessons/02-task.md'], (p) => p.startsWith('site/dist'));
 
 /** What git ignores is written by a command (a build, a screenshot folder): naming it is fine. */
 function ignoredByGit(relative: string): boolean {
@@ -40,6 +40,7 @@ describe('referenceProblems', () => {
     ['a link to a missing lesson', 'lessons/02-task.md', 'Next: [CPU work](./06-cpu-work).', /links to \.\/06-cpu-work/],
     ['a code path in a page that is not there', 'README.md', 'Runners live in `src/runner/`.', /names src\/runner\//],
     ['a file named in a comment that is not there', 'src/a.ts', '// the timing rules are in bench/timing.ts', /a comment names bench\/timing\.ts/],
+    ['a reference run that was replaced', 'bench/README.md', '`reference-2026-11-29-micro.json` holds both', /names the reference run reference-2026-11-29-micro\.json/],
   ])('finds %s', (_what, file, text, message) => {
     const problems = referenceProblems(file, text, example);
     expect(problems).toHaveLength(1);
@@ -53,6 +54,7 @@ describe('referenceProblems', () => {
     ['code paths that exist, and placeholders', 'README.md', '`src/otp/task.ts`, `bench/README.md`, `bench/results/<timestamp>-quick.json`, `bench/micro/*.ts`, `lessons/NN-slug.md`'],
     ['a user\'s results file in a comment', 'src/a.ts', '// e.g. bench/results/2026-11-28T17-30-00Z-quick.json'],
     ['a folder a command writes', 'README.md', 'The site goes to `site/dist/`.'],
+    ['a reference run that is there', 'README.md', 'Its page is reference-2026-11-30-full.json beside the html.'],
     ['a path in code, not a comment', 'src/a.ts', "const file = 'bench/whatever.json';"],
     ['test fixtures naming files they create', 'src/a.test.ts', '// writes src/server.ts into a scratch folder'],
   ])('accepts %s', (_what, file, text) => {

@@ -28,6 +28,8 @@ const DOC_CITATION = /\b([A-Z][A-Z0-9_-]*\.md)\b/g;
 const MD_LINK = /\]\(([^)\s]+)\)/g;
 const CODE_PATH = /`((?:src|bench|lessons|site)\/[^`\s]+)`/g;
 const COMMENT_PATH = /\b((?:src|bench|lessons|site)\/[A-Za-z0-9_./-]+\.(?:ts|mts|js|md|json|exs|css|txt))\b/g;
+/** A checked-in reference run named by its file name alone: it must still be there (runs are replaced). */
+const REFERENCE_RUN = /\b(reference-\d{4}-\d{2}-\d{2}-[a-z-]+\.(?:json|html))\b/g;
 /** Placeholders and examples, not references: `<timestamp>`, `*.ts`, `NN-slug`, a user's results file. */
 const EXAMPLE = /[*<>]|\bNN\b|NN-|^bench\/results\/(?!reference-)/;
 
@@ -49,6 +51,12 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
     for (const name of cited) if (!repo.hasName(name)) at(`cites ${name}, which is not in the repo`);
     // A section sign needs the document it cites on the same line (one that is not in the repo is reported above).
     if (line.includes('§') && cited.length === 0) at('cites a section (§) of a document that is not in the repo');
+    if (isMarkdown || (isCode && /^\s*(\/\/|\*|\/\*)/.test(line))) {
+      for (const match of line.matchAll(REFERENCE_RUN)) {
+        const name = match[1] ?? '';
+        if (!repo.hasName(name)) at(`names the reference run ${name}, which is not in bench/results`);
+      }
+    }
     if (isMarkdown) {
       for (const match of line.matchAll(MD_LINK)) {
         const target = match[1] ?? '';
