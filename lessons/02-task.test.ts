@@ -2,7 +2,9 @@
 // nobody awaits is no unhandled rejection, and a TaskSupervisor bounds concurrency and its line.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRunner } from '../src/runners/registry.ts';
 import { awaitAndTimeout, bounded, cancelAndYield, failureNobodyAwaits, lineFull } from './02-task/tasks.ts';
+import { reference } from './support/reference.ts';
 
 function collect(): { lines: string[]; say: (line: string) => void } {
   const lines: string[] = [];
@@ -54,5 +56,26 @@ describe('lesson 02: Task', () => {
     await lineFull(say);
     expect(lines).toEqual(['running 2, waiting 2', "QueueFullError: the task supervisor's line is full (2 waiting)"]);
     await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./outputs/02-line-full.txt');
+  });
+
+  describe('"What it costs" against p-queue, held to the reference run the page shows', () => {
+    const throughput = reference('throughput');
+    const jobsPerSecond = (subject: string, kase: string): number => {
+      const m = throughput.get(`throughput · ${subject} · ${kase} · jobs/s`);
+      if (m === undefined) throw new Error(`the reference has no throughput for ${subject} ${kase}`);
+      return m.median;
+    };
+
+    it('the task runner gives a ticket with result() and bounds its line', () => {
+      const { traits, options } = describeRunner('task');
+      expect(traits.result).toBe(true);
+      expect(options).toContain('maxQueue');
+    });
+
+    it('the task runner does not cost a tenth of p-queue\'s speed: at least 0.9× its rate on noop and on sleep 5ms jobs', () => {
+      for (const kase of ['noop c=50', 'sleep 5ms c=50']) {
+        expect(jobsPerSecond('task', kase) / jobsPerSecond('p-queue', kase), kase).toBeGreaterThanOrEqual(0.9);
+      }
+    });
   });
 });
