@@ -1,6 +1,37 @@
-// A small valid results file for the results and compare tests.
+// A small valid results file for the results and compare tests, and the context a scenario
+// test runs a scenario with.
 
 import { describeEnvironment, withSummary, type BenchResults } from './results.ts';
+import type { BenchContext, BenchServices, ThroughputBaseline } from './types.ts';
+
+/** No Redis or PostgreSQL: a scenario test that asks for one fails, saying so. */
+export const noServices: BenchServices = {
+  redisUrl: () => Promise.reject(new Error('no service in this test')),
+  databaseUrl: () => Promise.reject(new Error('no service in this test')),
+};
+
+/**
+ * A quick-profile context for running one scenario in a test; `skipped` collects what the
+ * scenario could not measure, as `subject: reason`.
+ */
+export function scenarioContext(options: {
+  readonly subjects: readonly string[];
+  readonly baselines?: readonly ThroughputBaseline[];
+  readonly services?: BenchServices;
+  readonly progress?: (message: string) => void;
+}): { context: BenchContext; skipped: string[] } {
+  const skipped: string[] = [];
+  const context: BenchContext = {
+    profile: 'quick',
+    subjects: options.subjects,
+    baselines: options.baselines ?? [],
+    services: options.services ?? noServices,
+    signal: new AbortController().signal,
+    progress: options.progress ?? (() => undefined),
+    skip: (subject, reason) => void skipped.push(`${subject}: ${reason}`),
+  };
+  return { context, skipped };
+}
 
 export function sampleResults(throughput = [1000, 1010, 990]): BenchResults {
   return {

@@ -5,7 +5,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, startPrivateRedis, type PrivateEmbeddedPostgres, type PrivateRedis } from '../../src/services/index.ts';
-import type { BenchContext, Measurement } from '../types.ts';
+import { scenarioContext } from '../test-fixtures.ts';
+import type { Measurement } from '../types.ts';
 import { memory } from './memory.ts';
 
 describe('the memory scenario', () => {
@@ -19,16 +20,10 @@ describe('the memory scenario', () => {
   });
 
   it('measures what Redis and PostgreSQL gained holding the pending jobs, and nothing for a runner with no store', async () => {
-    const skipped: string[] = [];
-    const context: BenchContext = {
-      profile: 'quick',
+    const { context, skipped } = scenarioContext({
       subjects: ['task', 'bullmq-redis', 'bullmq-postgres'],
-      baselines: [],
       services: { redisUrl: () => Promise.resolve(redis?.url ?? ''), databaseUrl: () => Promise.resolve(postgres?.url ?? '') },
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      skip: (subject, reason) => void skipped.push(`${subject}: ${reason}`),
-    };
+    });
     const out = await memory.run(context);
     expect(skipped).toEqual([]);
     const store = (subject: string): Measurement | undefined => out.find((m) => m.subject === subject && m.metric === 'store growth');

@@ -4,7 +4,8 @@
 // reports a chosen duration, so which figure gets how many samples is decided, not by luck.
 
 import { describe, expect, it } from 'vitest';
-import type { BenchContext, Measurement, ThroughputBaseline } from '../types.ts';
+import { scenarioContext } from '../test-fixtures.ts';
+import type { Measurement, ThroughputBaseline } from '../types.ts';
 import { throughput, throughputPlan } from './throughput.ts';
 
 /** A baseline whose drains "last" the given milliseconds in turn (no work is done). */
@@ -15,20 +16,12 @@ function scripted(id: string, durationsMs: readonly number[], pairedWith?: strin
 
 async function run(subjects: readonly string[], baselines: readonly ThroughputBaseline[]): Promise<{ measurements: Measurement[]; steps: string[]; skipped: string[] }> {
   const steps: string[] = [];
-  const skipped: string[] = [];
-  const context: BenchContext = {
-    profile: 'quick',
+  const { context, skipped } = scenarioContext({
     subjects,
     baselines,
-    services: {
-      redisUrl: () => Promise.reject(new Error('no service in this test')),
-      databaseUrl: () => Promise.reject(new Error('no service in this test')),
-    },
-    signal: new AbortController().signal,
     // The round's total (`round 1 of 3`) is for the reader; these tests follow the order of samples.
     progress: (message) => void steps.push(message.replace(/^throughput round (\d+) of \d+:/, 'throughput round $1:')),
-    skip: (subject, reason) => void skipped.push(`${subject}: ${reason}`),
-  };
+  });
   return { measurements: await throughput.run(context), steps, skipped };
 }
 

@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { RunnerTraits } from '../../src/contract.ts';
-import type { BenchContext, Measurement } from '../types.ts';
+import { scenarioContext } from '../test-fixtures.ts';
+import type { Measurement } from '../types.ts';
 import { IDLE, WEB_BATCHES, webServer, whereJobsRun } from './web-server.ts';
 
 const traits = (isolation: RunnerTraits['isolation'], durable: boolean): RunnerTraits => ({ durable, delivery: 'at-most-once', result: true, retries: false, isolation, scope: 'process', options: [] });
@@ -20,19 +21,7 @@ describe('whereJobsRun', () => {
 
 describe('the web-server scenario', () => {
   it('shows requests waiting behind cpu jobs on the loop, and not behind cpu jobs on threads', async () => {
-    const skipped: string[] = [];
-    const context: BenchContext = {
-      profile: 'quick',
-      subjects: ['task', 'worker-pool', 'promise-raw'],
-      baselines: [],
-      services: {
-        redisUrl: () => Promise.reject(new Error('no service in this test')),
-        databaseUrl: () => Promise.reject(new Error('no service in this test')),
-      },
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      skip: (subject, reason) => void skipped.push(`${subject}: ${reason}`),
-    };
+    const { context, skipped } = scenarioContext({ subjects: ['task', 'worker-pool', 'promise-raw'] });
     const out = await webServer.run(context);
     expect(skipped).toEqual([]);
     const figure = (subject: string, kase: string, metric: string): Measurement => {
