@@ -39,6 +39,11 @@ async function open(id: RunnerId, options = conformanceOptions(id)): Promise<Run
   return runner;
 }
 
+/** What `promise` settled with (its value or its error), or 'still waiting after 10 s'. */
+function outcomeWithin10s(promise: Promise<unknown>): Promise<unknown> {
+  return Promise.race([promise.catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+}
+
 afterEach(async () => {
   killChildren();
   await Promise.all([...live].map((runner) => runner.stop({ drain: false, timeoutMs: 2000 })));
@@ -387,7 +392,7 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
       // The stop settles, at its deadline or soon after, instead of waiting for the store forever.
       const stopping = runner.stop({ drain: false, timeoutMs: 500 });
       live.delete(runner);
-      const outcome = await Promise.race([stopping.catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+      const outcome = await outcomeWithin10s(stopping);
       expect(outcome).toBeInstanceOf(ServiceUnavailableError);
       expect((outcome as ServiceUnavailableError).message).toMatch(/could not count the jobs it left stored/);
       await expect(runner.submit('noop', null)).rejects.toBeInstanceOf(RunnerStoppedError);
@@ -400,7 +405,7 @@ describe.each(descriptors)('$id', ({ id, traits, options: runnerOptions, service
       const ticket = await runner.submit('hang', null);
       await log.waitFor('started', 1, { jobId: ticket.id });
       proxy.freeze();
-      const outcome = await Promise.race([ticket.result({ timeoutMs: 300 }).catch((error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+      const outcome = await outcomeWithin10s(ticket.result({ timeoutMs: 300 }));
       expect(outcome).toBeInstanceOf(TimeoutError);
     });
 
