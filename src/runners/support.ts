@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_ATTEMPTS, MAX_CONCURRENCY, MAX_TIMER_MS, defaults } from '../contract.ts';
 import type { Json, LifecycleEvent, LifecycleListener, LifecycleType, ResultOptions, RunnerDescriptor, RunnerId, RunnerOptions, RunnerTraits, StopOptions, StopReport, SubmitOptions } from '../contract.ts';
-import { InvalidOptionError, JobFailedError, TimeoutError, UnsupportedOptionError, toError } from '../errors.ts';
+import { InvalidOptionError, JobFailedError, ResultUnavailableError, TimeoutError, UnsupportedOptionError, toError } from '../errors.ts';
 
 /** Wall-clock ms with sub-ms precision, comparable across processes on one machine. */
 export function now(): number {
@@ -187,6 +187,14 @@ export function checkRunnerOptions(descriptor: RunnerDescriptor, options: object
     if (value === undefined) continue;
     if (!descriptor.tuning.includes(key)) throw new UnsupportedOptionError(descriptor.id, `tuning.${key}`, descriptor.tuning.map((k) => `tuning.${k}`));
   }
+}
+
+/**
+ * Every ticket's result() for a runner that returns none: made once per runner, not a closure
+ * per job (under tsx, per-job-closures.test.ts).
+ */
+export function resultUnavailable(runner: RunnerId): () => Promise<never> {
+  return () => Promise.reject(new ResultUnavailableError(runner));
 }
 
 /** How an in-process job ended, kept as a value so a ticket's promise never rejects unread. */

@@ -9,18 +9,15 @@
 // else, so a process that dies takes every job with it.
 
 import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
+import { RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { LazyJobContext } from '../../jobs/lazy-job-context.ts';
-import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, newJobId, stopOnce, toError, until } from '../support.ts';
+import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, newJobId, stopOnce, toError, until, resultUnavailable } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
 
-/** Every ticket's result(): one function for all, not a closure per job. */
-function noResult(): Promise<never> {
-  return Promise.reject(new ResultUnavailableError('fire-and-forget'));
-}
+const noResult = resultUnavailable('fire-and-forget');
 
 export function createFireAndForgetRunner(options: RunnerOptions): Promise<Runner> {
   checkRunnerOptions(descriptor, options);

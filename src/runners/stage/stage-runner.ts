@@ -9,19 +9,16 @@
 // go to `onError` (or a line on stderr), never to an unhandled rejection.
 
 import type { Json, Runner, RunnerOptions, StopReport, SubmitOptions, Ticket } from '../../contract.ts';
-import { InvalidOptionError, ResultUnavailableError, RunnerStoppedError } from '../../errors.ts';
+import { InvalidOptionError, RunnerStoppedError } from '../../errors.ts';
 import { runJob, validateJob } from '../../jobs/catalogue.ts';
 import { LazyJobContext } from '../../jobs/lazy-job-context.ts';
 import { BoundedChannel, consume } from '../../otp/stage.ts';
-import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until } from '../support.ts';
+import { EventHub, checkRunnerOptions, errorSink, checkSubmitOptions, concurrencyOption, newJobId, stopOnce, toError, until, resultUnavailable } from '../support.ts';
 import { descriptor } from './descriptor.ts';
 
 const { traits } = descriptor;
 
-/** Every ticket's result(): one function for all, not a closure per job. */
-function noResult(): Promise<never> {
-  return Promise.reject(new ResultUnavailableError('stage'));
-}
+const noResult = resultUnavailable('stage');
 
 interface StageJob {
   readonly id: string;
