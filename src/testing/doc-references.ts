@@ -43,6 +43,7 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
   const isCode = /\.(ts|mts|js)$/.test(file) && !/\.test\.ts$/.test(file);
   for (const [index, line] of text.split('\n').entries()) {
     const at = (problem: string) => problems.push({ file, line: index + 1, problem });
+    const isComment = isCode && /^\s*(\/\/|\*|\/\*)/.test(line);
     for (const match of line.matchAll(UP_PATH)) {
       const target = match[1] ?? '';
       if (path.posix.join(dir, target).startsWith('..')) at(`points at ${target}, outside the repo`);
@@ -51,7 +52,7 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
     for (const name of cited) if (!repo.hasName(name)) at(`cites ${name}, which is not in the repo`);
     // A section sign needs the document it cites on the same line (one that is not in the repo is reported above).
     if (line.includes('§') && cited.length === 0) at('cites a section (§) of a document that is not in the repo');
-    if (isMarkdown || (isCode && /^\s*(\/\/|\*|\/\*)/.test(line))) {
+    if (isMarkdown || isComment) {
       for (const match of line.matchAll(REFERENCE_RUN)) {
         const name = match[1] ?? '';
         if (!repo.hasName(name)) at(`names the reference run ${name}, which is not in bench/results`);
@@ -72,7 +73,7 @@ export function referenceProblems(file: string, text: string, repo: Repo): Probl
         if (!EXAMPLE.test(mentioned) && !repo.has(normal(mentioned)) && !repo.isOutput(normal(mentioned))) at(`names ${mentioned}, which is not in the repo`);
       }
     }
-    if (isCode && /^\s*(\/\/|\*|\/\*)/.test(line)) {
+    if (isComment) {
       for (const match of line.matchAll(COMMENT_PATH)) {
         const mentioned = match[1] ?? '';
         if (!EXAMPLE.test(mentioned) && !repo.has(normal(mentioned))) at(`a comment names ${mentioned}, which is not in the repo`);
