@@ -2,6 +2,7 @@
 // it says about a stop that left something behind (and that it says nothing when nothing was),
 // and that a slow private store is announced before the wait for it.
 
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../testing/cli.ts';
 import { testDatabaseUrl } from '../../testing/services.ts';
@@ -51,4 +52,18 @@ describe('need-a-queue run', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('bullmq-postgres: submitting noop null');
   });
+
+  it('its private Redis killed under a running job: the stop says the store did not answer, and the command still ends', async () => {
+    let killed = false;
+    const run = await cli(['run', 'sleep', '{"ms":3000}', '--runner', 'bullmq-redis', '--wait', '1000'], (stdout, pid) => {
+      if (killed || !/started +attempt 1/.test(stdout)) return;
+      killed = true;
+      // The private redis-server is this process's child (pgrep exits 1 if there is none).
+      const redis = execFileSync('pgrep', ['-P', String(pid), 'redis-server'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+      for (const child of redis) process.kill(child, 'SIGKILL');
+    }, 40_000, { REDIS_URL: '' });
+    expect(killed).toBe(true);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/stopped, but could not count the jobs it left stored: its store did not answer/);
+  }, 60_000);
 });

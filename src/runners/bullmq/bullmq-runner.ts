@@ -232,7 +232,7 @@ class BullmqQueueRunner implements BullmqRunner {
       // Abandoned jobs stay `active` in the store: stalled-job recovery hands them to the next worker.
       abandoned = this.#running.size;
       for (const running of this.#running.values()) running.abort(new Error('runner stopped'));
-      await until(worker.close(true).catch((error: unknown) => this.#onError(error)), left());
+      await until(worker.close(true).then(() => (closed = true), (error: unknown) => this.#onError(error)), left());
     }
     let counts: Record<string, number> | undefined;
     await until(this.#queue.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active').then((c) => (counts = c), (error: unknown) => this.#onError(error)), left());
@@ -244,7 +244,13 @@ class BullmqQueueRunner implements BullmqRunner {
     this.#stopped = true;
     this.#order.flush();
     this.#results.settleAll((w) => w.reject(new RunnerStoppedError(this.id)));
-    await until(Promise.all([this.#results.close(), this.#queue.close()]).catch((error: unknown) => this.#onError(error)), left());
+    let shut = false;
+    await until(Promise.all([this.#results.close(), this.#queue.close()]).then(() => (shut = true), (error: unknown) => this.#onError(error)), left());
+    if (!closed || !shut) {
+      // A store that never answered leaves BullMQ's connections trying to reconnect for good,
+      // which keeps the process alive after stop() returns: cut them.
+      await until(Promise.allSettled([worker?.disconnect(), this.#queue.disconnect(), this.#results.disconnect()]), 1_000);
+    }
     if (counts === undefined) {
       throw new ServiceUnavailableError(
         this.id === 'bullmq-redis' ? 'redis' : 'postgres',

@@ -111,6 +111,12 @@ export class ResultWaiters {
     if (events !== undefined) await (await events).close();
   }
 
+  /** Cuts the QueueEvents connection, if one was opened, without waiting for the store. */
+  async disconnect(): Promise<void> {
+    const events = this.#queueEvents;
+    if (events !== undefined) await (await events).disconnect();
+  }
+
   #openQueueEvents(): Promise<QueueEvents> {
     this.#queueEvents ??= (async () => {
       const events = makeQueueEvents(this.#queueName, this.#args);
