@@ -53,10 +53,9 @@ export function registerRun(program: Command): void {
       try {
         const notice = privateStoreNotice(descriptor.id, process.env);
         if (notice !== undefined) process.stdout.write(`${notice}\n`);
-        const runner = await createRunner(flags.runner, {
-          ...(await serviceOptions(flags.runner, hub)),
-          onError: (error) => process.stdout.write(`  onError: ${error.message}\n`),
-        });
+        // No onError of its own: the runner's default says each distinct background error once
+        // on stderr, where a store that is down would otherwise print a line per retry.
+        const runner = await createRunner(flags.runner, await serviceOptions(flags.runner, hub));
         let inFlight = 0;
         const storeIsPrivate = descriptor.services.some((service) => !process.env[service === 'redis' ? 'REDIS_URL' : 'DATABASE_URL']);
         explainCrashes(runner, () => inFlight, storeIsPrivate);
